@@ -1,0 +1,321 @@
+package com.facecheck.app;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.provider.AppCode;
+import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.topology.TopicNames;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs the whole product on one machine: an embedded broker, the provider simulator (or a real provider) and
+ * the worker; sends a file of requests through and reports where every one of them ended.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run broker + provider simulator + worker in this process, send requests, report the results.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String BUNDLED_REQUESTS = "/demo/requests.jsonl";
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    private static final int SAMPLES = 4;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--requests", paramLabel = "FILE",
+            description = "JSON lines in the request contract (default: the bundled sample covering every outcome)")
+    private Path requestsFile;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "write every result and dead letter here as JSON lines, with its topic")
+    private Path outFile;
+
+    @Option(names = "--provider-url", paramLabel = "URL",
+            description = "call this provider instead of the built-in simulator; its AppCode comes from "
+                    + AppCode.ENV + " (or " + AppCode.FILE_ENV + ")")
+    private String providerUrl;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "partitions of each topic (default: ${DEFAULT-VALUE})")
+    private int partitions;
+
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "120",
+            description = "give up when the results are not all in after this long (default: ${DEFAULT-VALUE})")
+    private int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<byte[]> requests = readRequests();
+        checkOptions();
+        URI externalProvider = providerUrl == null ? null : reachableProvider(providerUrl);
+        AppCode appCode = externalProvider == null ? AppCode.of(randomHex(16)) : appCodeFromEnvironment();
+
+        quietKafkaLogs();
+        long started = System.nanoTime();
+        out.println("Starting an embedded Kafka broker…");
+        Path stateDir = TempDirs.create("facecheck-state-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             ProviderSimulator simulator = externalProvider == null ? ProviderSimulator.standalone(appCode) : null) {
+            TopicNames names = TopicNames.defaults();
+            TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
+            URI provider = externalProvider;
+            if (simulator != null) {
+                provider = URI.create("http://127.0.0.1:" + simulator.start(0));
+                out.println("Provider simulator listening on " + provider);
+            }
+            WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), provider, appCode, randomHex(32),
+                    stateDir);
+            out.println("Starting the worker (exactly-once, " + partitions + " partitions)…");
+            try (Worker worker = Worker.start(config);
+                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
+                produce(kafka.bootstrapServers(), names.requests(), requests);
+                out.println("Sent " + requests.size() + " requests to " + names.requests() + "; waiting for results…");
+                boolean complete = awaitResults(collector, names, requests.size(), out);
+                report(collector.records(), names, requests.size(), simulator, out);
+                if (outFile != null) {
+                    writeOut(collector.records(), names);
+                    out.println("Wrote " + collector.records().size() + " records to " + outFile);
+                }
+                out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+                if (!complete) {
+                    throw new IllegalStateException("not every request had a result after " + timeoutSeconds
+                            + " s; raise --timeout-seconds, or see the log for errors");
+                }
+            }
+        } finally {
+            TempDirs.delete(stateDir);
+        }
+        return 0;
+    }
+
+    /**
+     * The broker and clients warn about things that are normal on a one-node demo (temp state folders,
+     * transaction retries); the demo's own output says what matters. FACECHECK_KAFKA_LOG_LEVEL overrides.
+     */
+    private static void quietKafkaLogs() {
+        if (System.getenv("FACECHECK_KAFKA_LOG_LEVEL") == null) {
+            Configurator.setLevel("org.apache.kafka", Level.ERROR);
+            Configurator.setLevel("kafka", Level.ERROR);
+        }
+    }
+
+    private List<byte[]> readRequests() {
+        if (requestsFile != null && !Files.isRegularFile(requestsFile)) {
+            throw new CliError("--requests " + requestsFile + ": no such file. Give a file of JSON lines,"
+                    + " one request per line, or leave the option out to use the bundled sample");
+        }
+        try (InputStream in = requestsFile == null ? DemoCommand.class.getResourceAsStream(BUNDLED_REQUESTS)
+                : Files.newInputStream(requestsFile)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled sample " + BUNDLED_REQUESTS + " is missing from the jar");
+            }
+            List<byte[]> lines = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n")) {
+                if (!line.isBlank()) {
+                    lines.add(line.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (lines.isEmpty()) {
+                throw new CliError("--requests " + requestsFile + " holds no requests: give one JSON request per line");
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new CliError("--requests " + requestsFile + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private void checkOptions() {
+        if (partitions < 1 || partitions > 64) {
+            throw new CliError("--partitions must be between 1 and 64, not " + partitions);
+        }
+        if (timeoutSeconds < 1) {
+            throw new CliError("--timeout-seconds must be at least 1, not " + timeoutSeconds);
+        }
+        if (outFile != null) {
+            Path parent = outFile.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+                throw new CliError("--out " + outFile + ": the folder " + parent + " does not exist or is not writable");
+            }
+        }
+    }
+
+    private static URI reachableProvider(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new CliError("--provider-url '" + url + "' is not a URL; give one such as https://host[:port]");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new CliError("--provider-url '" + url + "' must be an http:// or https:// URL with a host");
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), 3000);
+        } catch (IOException e) {
+            throw new CliError("cannot reach the provider at " + uri.getHost() + ":" + port + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "). Check --provider-url, or leave it out to use the built-in simulator");
+        }
+        return uri;
+    }
+
+    private static AppCode appCodeFromEnvironment() {
+        try {
+            return AppCode.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new CliError("--provider-url needs the provider's AppCode: " + e.getMessage());
+        }
+    }
+
+    private static void produce(String bootstrapServers, String topic, List<byte[]> requests) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] request : requests) {
+                producer.send(new ProducerRecord<>(topic, request));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until every request has a result or a poison dead letter; true when all are in. */
+    private boolean awaitResults(OutputCollector collector, TopicNames names, int expected, PrintWriter out) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        long started = System.nanoTime();
+        long finished = 0;
+        while (System.nanoTime() < deadline) {
+            collector.poll(Duration.ofMillis(200));
+            finished = collector.count(r -> isFinal(r.topic(), names));
+            if (finished >= expected) {
+                out.printf(Locale.ROOT, "  %d/%d requests finished (%.1f s)%n", finished, expected,
+                        (System.nanoTime() - started) / 1e9);
+                return true;
+            }
+            if (System.nanoTime() >= nextProgress) {
+                out.printf(Locale.ROOT, "  %d/%d requests finished (%.1f s)…%n", finished, expected,
+                        (System.nanoTime() - started) / 1e9);
+                nextProgress += PROGRESS_EVERY.toNanos();
+            }
+        }
+        out.printf(Locale.ROOT, "  gave up waiting: %d/%d requests finished%n", finished, expected);
+        return false;
+    }
+
+    /** A request's journey ends on a result topic or on the poison dead letters; retryable ones also get a result. */
+    private static boolean isFinal(String topic, TopicNames names) {
+        return topic.equals(names.poisonDeadLetters()) || names.results().containsValue(topic);
+    }
+
+    private static void report(List<ConsumerRecord<String, byte[]>> records, TopicNames names, int sent,
+                                ProviderSimulator simulator, PrintWriter out) throws IOException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        names.outputs().forEach(topic -> counts.put(topic, 0));
+        records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
+        out.println();
+        out.printf(Locale.ROOT, "%-40s %7s%n", "topic", "records");
+        counts.forEach((topic, count) -> out.printf(Locale.ROOT, "%-40s %7d%n", topic, count));
+
+        long results = records.stream().filter(r -> names.results().containsValue(r.topic())).count();
+        long local = 0;
+        Map<String, String> samples = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (names.results().containsValue(r.topic())) {
+                VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
+                if (VerificationResult.DECIDED_LOCALLY.equals(result.decidedBy())) {
+                    local++;
+                }
+                if (samples.size() < SAMPLES && !samples.containsKey(result.outcome())) {
+                    samples.put(result.outcome(), new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%d requests sent: %d results (%d decided locally, without a call), %d poison,"
+                        + " %d retryable dead letters.%n", sent, results, local,
+                counts.get(names.poisonDeadLetters()), counts.get(names.retryableDeadLetters()));
+        if (simulator != null) {
+            out.printf(Locale.ROOT, "Provider simulator: %d billed calls, %d not billed.%n",
+                    simulator.billedCalls(), simulator.notBilledCalls());
+        }
+        out.println();
+        out.println("Sample results (names and ID numbers masked, photos never included):");
+        samples.forEach((outcome, json) -> out.println("  " + json));
+    }
+
+    private void writeOut(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
+        try (BufferedWriter writer = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                ObjectNode line = Json.MAPPER.createObjectNode()
+                        .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
+                        .put("key", r.key());
+                if (names.results().containsValue(r.topic())) {
+                    line.set("value", Json.MAPPER.readTree(r.value()));
+                } else {
+                    // Dead letters hold the original request: show what it is without its personal data.
+                    line.put("value", describeDeadLetter(r, names));
+                    ObjectNode headers = line.putObject("headers");
+                    r.headers().forEach(h -> headers.put(h.key(),
+                            h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+                }
+                writer.write(Json.MAPPER.writeValueAsString(line));
+                writer.newLine();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outFile, e);
+        }
+    }
+
+    private static String describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names) throws IOException {
+        if (r.topic().equals(names.retryableDeadLetters())) {
+            return Json.MAPPER.readValue(r.value(), VerificationRequest.class).toString();
+        }
+        return r.value() == null ? "no value" : r.value().length + " bytes that are not a request";
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+}

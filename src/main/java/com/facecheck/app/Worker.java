@@ -1,0 +1,141 @@
+package com.facecheck.app;
+
+import com.facecheck.contract.RequestParser;
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.HttpProvider;
+import com.facecheck.topology.FacecheckTopology;
+import com.facecheck.topology.Topics;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running worker: the Kafka Streams topology with its provider client. */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Vertx vertx;
+    private final HttpProvider provider;
+    private final KafkaStreams streams;
+
+    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams) {
+        this.vertx = vertx;
+        this.provider = provider;
+        this.streams = streams;
+    }
+
+    /**
+     * Checks that every topic exists, starts the topology and returns once it is running.
+     *
+     * @throws IllegalStateException naming missing topics, or when the worker does not reach RUNNING
+     */
+    public static Worker start(WorkerConfig config) {
+        requireTopics(config);
+        Vertx vertx = Vertx.vertx();
+        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.appCode(), config.callTimeout(),
+                config.maxInFlight());
+        KeyedHasher hasher = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
+        Topics topics = new Topics(config.topics(), new RequestParser(hasher));
+        var topology = FacecheckTopology.build(topics, provider, Clock.systemUTC(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",
+                    e.getClass().getSimpleName(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        Worker worker = new Worker(vertx, provider, streams);
+        try {
+            streams.start();
+            worker.awaitRunning();
+        } catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
+        LOG.info("worker {} running: {} → results", config.applicationId(), config.topics().requests());
+        return worker;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    private void awaitRunning() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+                    || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not start (state " + streams.state()
+                        + "); see the log above for the cause");
+            }
+            sleep(50);
+        }
+    }
+
+    static Properties streamsProperties(WorkerConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().poisonDeadLetters());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.putAll(config.kafka());
+        return p;
+    }
+
+    private static void requireTopics(WorkerConfig config) {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminProps.putAll(config.kafka());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+            List<String> missing = config.topics().all().stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("these topics do not exist: " + String.join(", ", missing)
+                        + ". Create them before starting the worker (the input topic's partition count sets the"
+                        + " worker's parallelism)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers()
+                    + " to check the topics: " + e.getClass().getSimpleName()
+                    + ". Check the bootstrap servers and that the brokers are up");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the worker to start", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        provider.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,91 @@
+package com.facecheck.app;
+
+import com.facecheck.provider.AppCode;
+import com.facecheck.topology.TopicNames;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the worker needs, validated once when it is built: a mistake fails at start-up with a message
+ * that names the setting, never later.
+ *
+ * @param hashSecret  key of the HMAC that turns personal data into stable identifiers; never printed
+ * @param maxInFlight provider calls in flight at once per worker, also the HTTP connection pool size
+ * @param kafka       extra Kafka Streams/client properties, applied last
+ */
+public record WorkerConfig(
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        TopicNames topics,
+        URI providerUrl,
+        AppCode appCode,
+        Duration callTimeout,
+        int maxInFlight,
+        String hashSecret,
+        int streamThreads,
+        Duration commitInterval,
+        Map<String, String> kafka) {
+
+    public static final int MIN_HASH_SECRET_BYTES = 16;
+
+    public WorkerConfig {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are not set");
+        require(applicationId != null && applicationId.matches("[a-zA-Z0-9._-]+"),
+                "the application id must be letters, digits, '.', '_' or '-'");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(providerUrl, "providerUrl");
+        String scheme = providerUrl.getScheme() == null ? "" : providerUrl.getScheme().toLowerCase(Locale.ROOT);
+        require((scheme.equals("http") || scheme.equals("https")) && providerUrl.getHost() != null,
+                "the provider URL must be an http:// or https:// URL with a host");
+        Objects.requireNonNull(appCode, "no AppCode: set " + AppCode.ENV + " or " + AppCode.FILE_ENV);
+        require(callTimeout != null && !callTimeout.isNegative() && !callTimeout.isZero(),
+                "the call timeout must be positive");
+        require(maxInFlight >= 1 && maxInFlight <= 10_000, "max in-flight calls must be 1–10000");
+        require(hashSecret != null && hashSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_HASH_SECRET_BYTES,
+                "the hash secret must be at least " + MIN_HASH_SECRET_BYTES + " bytes: set FACECHECK_HASH_SECRET"
+                        + " to a long random value, the same on every instance");
+        require(streamThreads >= 1 && streamThreads <= 64, "stream threads must be 1–64");
+        require(commitInterval != null && !commitInterval.isNegative() && !commitInterval.isZero(),
+                "the commit interval must be positive");
+        kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
+    }
+
+    /** Defaults for everything but where Kafka and the provider are and the secrets. */
+    public static WorkerConfig defaults(String bootstrapServers, URI providerUrl, AppCode appCode, String hashSecret,
+                                        Path stateDir) {
+        return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
+                appCode, Duration.ofSeconds(10), 256, hashSecret, 1, Duration.ofMillis(100), Map.of());
+    }
+
+    public WorkerConfig withApplicationId(String id) {
+        return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, appCode, callTimeout,
+                maxInFlight, hashSecret, streamThreads, commitInterval, kafka);
+    }
+
+    public WorkerConfig withTopics(TopicNames names) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, appCode, callTimeout,
+                maxInFlight, hashSecret, streamThreads, commitInterval, kafka);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
+                + ", stateDir=" + stateDir + ", topics=" + topics + ", providerUrl=" + providerUrl
+                + ", appCode=" + appCode + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight
+                + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
+                + ", kafka=" + kafka.keySet() + "]";
+    }
+}

@@ -1,0 +1,104 @@
+package com.facecheck.contract;
+
+import com.facecheck.identity.KeyedHasher;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Turns the bytes of an input record into a {@link VerificationRequest}, or says precisely why they are not
+ * one. Only structural problems are errors here (not JSON, not an object, a field of the wrong type):
+ * such a record is poison and goes to the poison dead-letter topic. A well-formed request with missing or
+ * bad values is still a request and gets a result.
+ */
+public final class RequestParser {
+
+    /** The record is not a request at all. The message names the problem but never quotes the input. */
+    public static final class NotARequestException extends RuntimeException {
+        public NotARequestException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Prefix of request ids made from the content when the producer sent none. */
+    public static final String DERIVED_ID_PREFIX = "derived-";
+
+    private final KeyedHasher hasher;
+
+    public RequestParser(KeyedHasher hasher) {
+        this.hasher = hasher;
+    }
+
+    public VerificationRequest parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new NotARequestException("the record has no value; a request is a JSON object");
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            var where = e.getLocation();
+            throw new NotARequestException("the value is not valid JSON"
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new NotARequestException("the value could not be read as JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new NotARequestException("the value is JSON but not an object (found "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT))
+                    + "); a request is a JSON object");
+        }
+        ObjectNode object = (ObjectNode) root;
+        String name = text(object, "name", "xm");
+        String idNumber = text(object, "idNumber", "sfz");
+        String image = text(object, "image", null);
+        String imageUrl = text(object, "imageUrl", null);
+        // The provider's own 'img' takes either base64 or a URL.
+        String img = text(object, "img", null);
+        if (img != null) {
+            if (looksLikeUrl(img)) {
+                imageUrl = imageUrl == null ? img.strip() : imageUrl;
+            } else {
+                image = image == null ? img : image;
+            }
+        }
+        String consentId = text(object, "consentId", null);
+        String source = text(object, "source", null);
+        JsonNode metadata = object.get("metadata");
+        if (metadata != null && metadata.isNull()) {
+            metadata = null;
+        }
+        String requestId = text(object, "requestId", null);
+        if (requestId == null || requestId.isBlank()) {
+            requestId = DERIVED_ID_PREFIX + hasher.hex(name, idNumber, image, imageUrl, consentId, source).substring(0, 32);
+        } else {
+            requestId = requestId.strip();
+        }
+        return new VerificationRequest(requestId, name, idNumber, image, imageUrl, consentId, source, metadata);
+    }
+
+    private static boolean looksLikeUrl(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return v.startsWith("http://") || v.startsWith("https://");
+    }
+
+    /** The field's string value under its own name or its provider alias; null when absent or JSON null. */
+    private static String text(ObjectNode object, String field, String alias) {
+        JsonNode node = object.get(field);
+        String used = field;
+        if ((node == null || node.isNull()) && alias != null) {
+            node = object.get(alias);
+            used = alias;
+        }
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new NotARequestException("field '" + used + "' must be a string, found "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return node.textValue();
+    }
+}

@@ -1,0 +1,45 @@
+package com.facecheck.contract;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One verification request as read from the input topic, after field aliases ({@code xm}, {@code sfz},
+ * {@code img}) have been resolved. Every field but {@code requestId} may be null: missing fields are the
+ * request checker's business, not the parser's.
+ *
+ * <p>{@link #toString()} is masked: a request may end up in an exception message or a debugger, never in
+ * clear text.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VerificationRequest(
+        String requestId,
+        String name,
+        String idNumber,
+        String image,
+        String imageUrl,
+        String consentId,
+        String source,
+        JsonNode metadata) {
+
+    public VerificationRequest {
+        if (requestId == null || requestId.isBlank()) {
+            throw new IllegalArgumentException("requestId is required");
+        }
+    }
+
+    /** The same request without its photo, for places that must not hold one. */
+    public VerificationRequest withoutImage() {
+        return new VerificationRequest(requestId, name, idNumber, null, imageUrl, consentId, source, metadata);
+    }
+
+    @Override
+    public String toString() {
+        return "VerificationRequest[requestId=" + requestId
+                + ", name=" + com.facecheck.identity.Masking.name(name)
+                + ", idNumber=" + com.facecheck.identity.Masking.idNumber(idNumber)
+                + ", image=" + (image == null ? "absent" : image.length() + " chars")
+                + ", imageUrl=" + (imageUrl == null ? "absent" : "present")
+                + ", source=" + source + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package com.facecheck.contract;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * The answer to one request, keyed by {@code requestId} on the topic of its {@link Outcome}. Names and ID
+ * numbers are masked before a result is built; the photo is never part of a result.
+ *
+ * @param decidedBy {@code local} when the worker answered without calling the provider, else {@code provider}
+ * @param reason    a machine-readable reason beside the human {@code message}, for results decided locally or
+ *                  after failures (e.g. {@code missing-name}); null for provider verdicts
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VerificationResult(
+        String requestId,
+        int error,
+        String outcome,
+        Boolean match,
+        String message,
+        String reason,
+        String name,
+        String idNumber,
+        String birthday,
+        String sex,
+        String address,
+        boolean billed,
+        int attempts,
+        String decidedBy,
+        String providerRequestId,
+        String consentId,
+        String source,
+        Instant receivedAt,
+        Instant completedAt,
+        JsonNode metadata) {
+
+    public static final String DECIDED_LOCALLY = "local";
+    public static final String DECIDED_BY_PROVIDER = "provider";
+
+    public Outcome outcomeEnum() {
+        return Outcome.ofCode(error).orElseThrow(() -> new IllegalStateException("no outcome for code " + error));
+    }
+}

@@ -1,0 +1,154 @@
+package com.facecheck.provider;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.identity.Masking;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The provider over HTTP: {@code POST {base}/facecheck} with a UTF-8 form body, through the marketplace
+ * gateway. One instance (one connection pool) serves every stream task. TLS certificates are always
+ * verified.
+ */
+public final class HttpProvider implements Provider, AutoCloseable {
+
+    /** The gateway's own error header: present means the gateway answered, not the provider. */
+    static final String GATEWAY_ERROR_CODE = "X-Ca-Error-Code";
+    static final String GATEWAY_ERROR_MESSAGE = "X-Ca-Error-Message";
+    static final String REQUEST_ID = "X-Ca-Request-Id";
+    /** The provider's own status for {@code ok=0} answers; it is not billed. */
+    static final int PROVIDER_REFUSED_STATUS = 666;
+
+    private static final int EXCERPT_CHARS = 160;
+
+    private final WebClient client;
+    private final String endpoint;
+    private final AppCode appCode;
+    private final long callTimeoutMillis;
+
+    public HttpProvider(Vertx vertx, URI baseUrl, AppCode appCode, Duration callTimeout, int maxConnections) {
+        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("the provider URL must start with http:// or https://");
+        }
+        WebClientOptions options = new WebClientOptions()
+                .setUserAgent("facecheck-streams")
+                .setKeepAlive(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, callTimeout.toMillis()))
+                .setVerifyHost(true)
+                .setTrustAll(false);
+        this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        String base = baseUrl.toString();
+        this.endpoint = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/facecheck";
+        this.appCode = appCode;
+        this.callTimeoutMillis = callTimeout.toMillis();
+    }
+
+    @Override
+    public CompletionStage<ProviderAnswer> verify(VerificationRequest request) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+                .set("xm", nullToEmpty(request.name()))
+                .set("sfz", nullToEmpty(request.idNumber()))
+                .set("img", request.image() != null ? request.image() : nullToEmpty(request.imageUrl()));
+        return client.postAbs(endpoint)
+                .putHeader("Authorization", appCode.authorizationHeader())
+                .putHeader("Accept", "application/json")
+                .timeout(callTimeoutMillis)
+                .sendForm(form, "UTF-8")
+                .map(HttpProvider::classify)
+                .otherwise(HttpProvider::transportFailure)
+                .toCompletionStage();
+    }
+
+    static ProviderAnswer transportFailure(Throwable failure) {
+        // Exception messages from the HTTP stack name hosts and ports, never the form body.
+        String kind = failure.getClass().getSimpleName();
+        String detail = failure.getMessage() == null ? "" : ": " + Masking.excerpt(failure.getMessage(), EXCERPT_CHARS);
+        return new ProviderAnswer.TransientFailure("call failed before an answer came back (" + kind + detail + ")", null);
+    }
+
+    static ProviderAnswer classify(HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        String requestId = response.getHeader(REQUEST_ID);
+        String gatewayCode = response.getHeader(GATEWAY_ERROR_CODE);
+        String gatewayMessage = response.getHeader(GATEWAY_ERROR_MESSAGE);
+        if (gatewayCode != null || (gatewayMessage != null && status != 200 && status != PROVIDER_REFUSED_STATUS)) {
+            return GatewayError.classify(status, gatewayCode, gatewayMessage, requestId);
+        }
+        if (status != 200 && status != PROVIDER_REFUSED_STATUS) {
+            return new ProviderAnswer.TransientFailure("HTTP " + status + " without a gateway error code: "
+                    + Masking.excerpt(response.bodyAsString(), EXCERPT_CHARS), requestId);
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(response.body() == null ? new byte[0] : response.body().getBytes());
+        } catch (Exception e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return new ProviderAnswer.TransientFailure("HTTP " + status + " with a body that is not a JSON object: "
+                    + Masking.excerpt(response.bodyAsString(), EXCERPT_CHARS), requestId);
+        }
+        return classifyBody(status, body, requestId);
+    }
+
+    private static ProviderAnswer classifyBody(int status, JsonNode body, String requestId) {
+        int ok = body.path("ok").asInt(-1);
+        String message = body.path("msg").asText("");
+        JsonNode errorNode = body.get("error");
+        Integer error = errorNode != null && errorNode.canConvertToInt() ? errorNode.asInt() : null;
+        if (error != null && error == Outcome.THROTTLED.code()) {
+            return new ProviderAnswer.Throttled(message, requestId);
+        }
+        if (error != null && error == Outcome.FAILED.code()) {
+            return new ProviderAnswer.TransientFailure("provider error 9: " + message, requestId);
+        }
+        if (status == 200 && ok == 1 && error != null) {
+            var outcome = Outcome.ofCode(error).filter(Outcome::isVerdict);
+            if (outcome.isPresent()) {
+                JsonNode match = body.get("match");
+                return new ProviderAnswer.Verdict(outcome.get(),
+                        match != null && match.isBoolean() ? match.booleanValue() : null, message,
+                        textOrNull(body, "birthday"), textOrNull(body, "sex"), textOrNull(body, "address"),
+                        true, requestId);
+            }
+            return new ProviderAnswer.TransientFailure("HTTP 200 with an unknown error code " + error, requestId);
+        }
+        if (ok == 0 || status == PROVIDER_REFUSED_STATUS) {
+            return new ProviderAnswer.Refused("provider-refused", stripKeySuffix(message), requestId);
+        }
+        return new ProviderAnswer.TransientFailure("HTTP " + status + " with an answer of no known shape (ok="
+                + ok + ", error=" + error + ")", requestId);
+    }
+
+    /** The provider's table shows messages ending in a literal "key" placeholder; results carry the words only. */
+    private static String stripKeySuffix(String message) {
+        return message.endsWith("key") ? message.substring(0, message.length() - 3) : message;
+    }
+
+    private static String textOrNull(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,56 @@
+package com.facecheck.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Headers on records of the retryable dead-letter topic. The value is the whole original request, so a
+ * replay only has to produce it back to the request topic with {@value #REPLAY_COUNT} incremented.
+ */
+public final class DeadLetters {
+
+    public static final String REASON = "facecheck.dlq.reason";
+    public static final String REASON_CODE = "facecheck.dlq.reason-code";
+    public static final String SOURCE_TOPIC = "facecheck.dlq.source-topic";
+    public static final String SOURCE_PARTITION = "facecheck.dlq.source-partition";
+    public static final String SOURCE_OFFSET = "facecheck.dlq.source-offset";
+    public static final String FAILED_AT = "facecheck.dlq.failed-at";
+    public static final String ATTEMPTS = "facecheck.dlq.attempts";
+    /** How many times this request has already been replayed; replays copy it onto the request. */
+    public static final String REPLAY_COUNT = "facecheck.dlq.replay-count";
+
+    private DeadLetters() {
+    }
+
+    static Headers headers(PendingCall call, String reasonCode, String reason, Instant failedAt) {
+        RecordHeaders headers = new RecordHeaders();
+        put(headers, REASON, reason);
+        put(headers, REASON_CODE, reasonCode);
+        put(headers, SOURCE_TOPIC, call.sourceTopic());
+        put(headers, SOURCE_PARTITION, Integer.toString(call.sourcePartition()));
+        put(headers, SOURCE_OFFSET, Long.toString(call.sourceOffset()));
+        put(headers, FAILED_AT, failedAt.toString());
+        put(headers, ATTEMPTS, Integer.toString(call.attempts()));
+        put(headers, REPLAY_COUNT, Integer.toString(call.replayCount()));
+        return headers;
+    }
+
+    /** The replay count a request carries, 0 when it was never replayed or the header is unreadable. */
+    static int replayCount(Headers headers) {
+        var header = headers.lastHeader(REPLAY_COUNT);
+        if (header == null || header.value() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void put(Headers headers, String key, String value) {
+        headers.add(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+}

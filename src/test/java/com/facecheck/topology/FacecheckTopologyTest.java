@@ -1,0 +1,203 @@
+package com.facecheck.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.RequestParser;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.Provider;
+import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.testing.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FacecheckTopologyTest {
+
+    private static final String IMAGE = TestImages.jpegBase64(320, 400);
+    private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+
+    /** A provider whose answers the test hands out, one future per request id. */
+    private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
+    private final List<String> callOrder = new ArrayList<>();
+    private final Provider provider = request -> {
+        callOrder.add(request.requestId());
+        return calls.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>());
+    };
+
+    @TempDir
+    Path stateDir;
+
+    private TopicNames names;
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> requests;
+
+    @BeforeEach
+    void start() {
+        names = new TopicNames("in", Map.of(Outcome.THROTTLED, "retry-later", Outcome.FAILED, "retry-later"),
+                "dlq.retryable", "dlq.poison");
+        Topics topics = new Topics(names, new RequestParser(new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8))));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
+        driver = new TopologyTestDriver(
+                FacecheckTopology.build(topics, provider, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(20)),
+                props, NOW);
+        requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void aRequestMissingItsPhotoIsAnsweredLocallyWithoutACall() {
+        send("{\"requestId\":\"r1\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\"}");
+
+        VerificationResult result = onlyResult(Outcome.INVALID_REQUEST);
+        assertThat(result.requestId()).isEqualTo("r1");
+        assertThat(result.reason()).isEqualTo("missing-image");
+        assertThat(result.message()).isEqualTo("未传入人像图片img");
+        assertThat(result.decidedBy()).isEqualTo("local");
+        assertThat(result.name()).isEqualTo("李**");
+        assertThat(result.idNumber()).isEqualTo("3502*****3X");
+        assertThat(callOrder).isEmpty();
+    }
+
+    @Test
+    void aVerdictIsWrittenToItsTopicOnlyOnceTheAnswerArrivesAndThePhotoLeavesTheStore() {
+        send(request("r2"));
+        assertThat(callOrder).containsExactly("r2");
+        assertThat(pendingStore().get("r2").request().image()).isEqualTo(IMAGE);
+        assertThat(results(Outcome.FACE_MISMATCH).isEmpty()).isTrue();
+
+        calls.get("r2").complete(new ProviderAnswer.Verdict(Outcome.FACE_MISMATCH, false, "身份证号与姓名匹配，照片核验失败。",
+                "1990-01-01", "男", "福建省厦门市思明区", true, "gw-1"));
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+
+        VerificationResult result = onlyResult(Outcome.FACE_MISMATCH);
+        assertThat(result.error()).isEqualTo(1);
+        assertThat(result.outcome()).isEqualTo("face-mismatch");
+        assertThat(result.billed()).isTrue();
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.providerRequestId()).isEqualTo("gw-1");
+        assertThat(result.receivedAt()).isEqualTo(NOW);
+        assertThat(pendingStore().get("r2")).isNull();
+    }
+
+    @Test
+    void aFailedCallYieldsResultNineAndTheWholeRequestOnTheRetryableDeadLetters() {
+        send(request("r3"));
+        calls.get("r3").complete(new ProviderAnswer.TransientFailure("gateway HTTP 503: Service Unavailable", "gw-3"));
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+
+        VerificationResult result = onlyResult(Outcome.FAILED);
+        assertThat(result.reason()).isEqualTo("provider-call-failed");
+        assertThat(result.billed()).isFalse();
+
+        TestOutputTopic<String, VerificationRequest> dlq = driver.createOutputTopic(names.retryableDeadLetters(),
+                Serdes.String().deserializer(), new JsonSerde<>(VerificationRequest.class).deserializer());
+        TestRecord<String, VerificationRequest> letter = dlq.readRecord();
+        assertThat(letter.key()).isEqualTo("r3");
+        assertThat(letter.value().image()).isEqualTo(IMAGE);
+        assertThat(header(letter.headers().lastHeader(DeadLetters.REASON_CODE))).isEqualTo("provider-call-failed");
+        assertThat(header(letter.headers().lastHeader(DeadLetters.SOURCE_TOPIC))).isEqualTo("in");
+        assertThat(header(letter.headers().lastHeader(DeadLetters.SOURCE_OFFSET))).isEqualTo("0");
+        assertThat(header(letter.headers().lastHeader(DeadLetters.REPLAY_COUNT))).isEqualTo("0");
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void codesMappedToOneTopicShareIt() {
+        send(request("r4"));
+        send(request("r5"));
+        calls.get("r4").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        calls.get("r5").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+
+        var shared = results(Outcome.THROTTLED).readValuesToList();
+        assertThat(shared).extracting(VerificationResult::requestId, VerificationResult::error)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("r4", 8), org.assertj.core.groups.Tuple.tuple("r5", 9));
+    }
+
+    @Test
+    void aCopyOfARequestStillInFlightIsNotCalledTwice() {
+        send(request("r6"));
+        send(request("r6"));
+        calls.get("r6").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        driver.advanceWallClockTime(Duration.ofMillis(25));
+
+        assertThat(callOrder).containsExactly("r6");
+        assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void bytesThatAreNotARequestGoToThePoisonDeadLettersAndProcessingGoesOn() {
+        requests.pipeInput("not json at all".getBytes(StandardCharsets.UTF_8));
+        send("{\"requestId\":\"r7\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + IMAGE + "\"}");
+
+        var poison = driver.createOutputTopic(names.poisonDeadLetters(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(poison).hasSize(1);
+        assertThat(new String(poison.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
+        assertThat(header(poison.get(0).headers().lastHeader("__streams.errors.message")))
+                .contains("not valid JSON").doesNotContain("not json at all");
+        assertThat(onlyResult(Outcome.INVALID_REQUEST).reason()).isEqualTo("missing-name");
+    }
+
+    private void send(String json) {
+        requests.pipeInput(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String request(String id) {
+        return "{\"requestId\":\"" + id + "\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + IMAGE + "\"}";
+    }
+
+    private TestOutputTopic<String, VerificationResult> results(Outcome outcome) {
+        return driver.createOutputTopic(names.resultTopic(outcome), Serdes.String().deserializer(),
+                new JsonSerde<>(VerificationResult.class).deserializer());
+    }
+
+    private VerificationResult onlyResult(Outcome outcome) {
+        var all = results(outcome).readValuesToList();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private KeyValueStore<String, PendingCall> pendingStore() {
+        return driver.getKeyValueStore(CallProvider.STORE);
+    }
+
+    private static String header(Header header) {
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
