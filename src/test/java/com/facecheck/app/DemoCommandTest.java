@@ -1,0 +1,96 @@
+package com.facecheck.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Json;
+import com.facecheck.testing.TestImages;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FacecheckCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void anUnknownOptionIsOneLineThatSaysWhereToLook() {
+        Run run = run("demo", "--frobnicate");
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err().strip()).doesNotContain("\n").contains("--frobnicate").contains("facecheck demo --help");
+    }
+
+    @Test
+    void aMissingRequestsFileIsOneLineAndNoStackTrace() {
+        Run run = run("demo", "--requests", dir.resolve("nope.jsonl").toString());
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err().strip()).doesNotContain("\n").contains("no such file").doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnreachableProviderIsOneLineBeforeAnythingStarts() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Run run = run("demo", "--provider-url", "http://127.0.0.1:" + closedPort);
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err().strip()).doesNotContain("\n").contains("cannot reach the provider")
+                .contains("--provider-url");
+        assertThat(run.out()).doesNotContain("Starting");
+    }
+
+    @Test
+    void aBadPartitionCountIsRefused() {
+        Run run = run("demo", "--partitions", "0");
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err()).contains("--partitions must be between 1 and 64");
+    }
+
+    @Test
+    void processesAFileItHasNeverSeenAndWritesEveryResultAndDeadLetter() throws Exception {
+        String image = TestImages.jpegBase64(300, 360);
+        List<String> lines = new ArrayList<>();
+        lines.add("{\"requestId\":\"f-1\",\"name\":\"周杰\",\"idNumber\":\"330106199107079750\",\"image\":\"" + image + "\"}");
+        lines.add("{\"requestId\":\"f-2\",\"name\":\"孙丽\",\"idNumber\":\"420106198209188605\",\"image\":\"" + image + "\"}");
+        lines.add("{\"requestId\":\"f-3\",\"name\":\"周杰\",\"idNumber\":\"330106199107079750\"}");
+        lines.add("");
+        lines.add("garbage");
+        Path requests = Files.write(dir.resolve("mine.jsonl"), lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("out.jsonl");
+
+        Run run = run("demo", "--requests", requests.toString(), "--out", out.toString(), "--partitions", "2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("4/4 requests finished").contains("facecheck.result.verified")
+                .doesNotContain("330106199107079750").doesNotContain("周杰");
+        List<JsonNode> written = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            written.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(written).extracting(n -> n.path("topic").asText() + " " + n.path("key").asText(""))
+                .containsExactlyInAnyOrder("facecheck.result.verified f-1", "facecheck.result.failed f-2",
+                        "facecheck.dlq.retryable f-2", "facecheck.result.invalid-request f-3", "facecheck.dlq.poison ");
+        String all = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(all).doesNotContain("330106199107079750").doesNotContain("420106198209188605")
+                .doesNotContain(image.substring(0, 40));
+    }
+}

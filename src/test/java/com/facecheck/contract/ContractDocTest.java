@@ -1,0 +1,80 @@
+package com.facecheck.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.identity.KeyedHasher;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps docs/contracts.md true: its examples must parse, and its tables must match the code. */
+class ContractDocTest {
+
+    private static final Path DOC = Path.of("docs", "contracts.md");
+    private static final RequestParser PARSER =
+            new RequestParser(new KeyedHasher("doc-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+
+    @Test
+    void requestExamplesAreRequests() throws Exception {
+        List<String> examples = blocks("json request-example");
+        assertThat(examples).hasSize(2);
+
+        VerificationRequest full = PARSER.parse(examples.get(0).getBytes(StandardCharsets.UTF_8));
+        assertThat(full.requestId()).isEqualTo("onboarding-7f3a9c");
+        assertThat(full.name()).isEqualTo("李三");
+        assertThat(full.image()).isNotBlank();
+        assertThat(full.metadata().path("applicationId").asText()).isEqualTo("A-1001");
+
+        VerificationRequest aliased = PARSER.parse(examples.get(1).getBytes(StandardCharsets.UTF_8));
+        assertThat(aliased.name()).isEqualTo(full.name());
+        assertThat(aliased.idNumber()).isEqualTo(full.idNumber());
+        assertThat(aliased.image()).isNull();
+        assertThat(aliased.imageUrl()).startsWith("https://");
+    }
+
+    @Test
+    void theResultExampleIsExactlyWhatTheCodeWrites() throws Exception {
+        String example = blocks("json result-example").get(0);
+        VerificationResult result = Json.MAPPER.readValue(example, VerificationResult.class);
+        JsonNode written = Json.MAPPER.valueToTree(result);
+        assertThat(written).isEqualTo(Json.MAPPER.readTree(example));
+        assertThat(result.outcomeEnum()).isEqualTo(Outcome.VERIFIED);
+    }
+
+    @Test
+    void everyResultFieldIsDocumented() throws Exception {
+        String doc = Files.readString(DOC);
+        List<String> undocumented = Arrays.stream(VerificationResult.class.getRecordComponents())
+                .map(c -> c.getName()).filter(name -> !doc.contains("`" + name + "`") && !doc.contains("\"" + name + "\""))
+                .toList();
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void theCodeTableMatchesTheOutcomeEnum() throws Exception {
+        Matcher row = Pattern.compile("(?m)^\\| (\\d) \\| ([a-z-]+) \\| ([a-z.-]+) \\|").matcher(Files.readString(DOC));
+        List<String> documented = new ArrayList<>();
+        while (row.find()) {
+            documented.add(row.group(1) + " " + row.group(2) + " " + row.group(3));
+        }
+        List<String> code = Arrays.stream(Outcome.values())
+                .map(o -> o.code() + " " + o.outcomeName() + " " + o.defaultTopic()).toList();
+        assertThat(documented).isEqualTo(code);
+    }
+
+    private static List<String> blocks(String infoString) throws Exception {
+        Matcher block = Pattern.compile("(?s)```" + Pattern.quote(infoString) + "\\n(.*?)```").matcher(Files.readString(DOC));
+        List<String> found = new ArrayList<>();
+        while (block.find()) {
+            found.add(block.group(1));
+        }
+        return found;
+    }
+}

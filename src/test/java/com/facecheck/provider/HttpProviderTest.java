@@ -1,0 +1,181 @@
+package com.facecheck.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.testing.SamplePeople;
+import com.facecheck.testing.TestImages;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client against the simulator and against canned gateway answers, over real HTTP on loopback. */
+class HttpProviderTest {
+
+    private static final String IMAGE = TestImages.jpegBase64(320, 400);
+    private static final AppCode APP_CODE = AppCode.of("provider-test-appcode");
+
+    private static Vertx vertx;
+    private static ProviderSimulator simulator;
+    private static int simulatorPort;
+    private static HttpProvider provider;
+    /** What the canned gateway answers next: status, error code header, message header, body. */
+    private static final AtomicReference<String[]> canned = new AtomicReference<>();
+    private static HttpServer gateway;
+    private static HttpProvider viaGateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        simulator = new ProviderSimulator(vertx, APP_CODE, ProviderSimulator.defaultIdentities());
+        simulatorPort = simulator.start(0);
+        provider = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), APP_CODE, Duration.ofSeconds(5), 8);
+        gateway = vertx.createHttpServer().requestHandler(req -> {
+            String[] answer = canned.get();
+            var response = req.response().setStatusCode(Integer.parseInt(answer[0]));
+            if (answer[1] != null) {
+                response.putHeader("X-Ca-Error-Code", answer[1]);
+            }
+            if (answer[2] != null) {
+                response.putHeader("X-Ca-Error-Message", answer[2]);
+            }
+            response.putHeader("X-Ca-Request-Id", "gw-req-1").end(answer[3] == null ? "" : answer[3]);
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        viaGateway = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + gateway.actualPort()), APP_CODE,
+                Duration.ofSeconds(5), 8);
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.close();
+        viaGateway.close();
+        simulator.close();
+        vertx.close();
+    }
+
+    private static ProviderAnswer call(HttpProvider client, String name, String id) throws Exception {
+        return client.verify(new VerificationRequest("r", name, id, IMAGE, null, null, null, null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static ProviderAnswer gatewaySays(String status, String code, String message, String body) throws Exception {
+        canned.set(new String[] {status, code, message, body});
+        return call(viaGateway, "李三", "35020319900101123X");
+    }
+
+    @Test
+    void verdictsZeroToFourAreBilledWithThePersonsDetails() throws Exception {
+        for (Outcome outcome : new Outcome[] {Outcome.VERIFIED, Outcome.FACE_MISMATCH, Outcome.INCONCLUSIVE,
+                Outcome.NO_PHOTO_ON_FILE, Outcome.PHOTO_UNUSABLE}) {
+            var person = SamplePeople.answering(outcome);
+            var answer = call(provider, person.name(), person.idNumber());
+            assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.Verdict.class, v -> {
+                assertThat(v.outcome()).isEqualTo(outcome);
+                assertThat(v.billed()).isTrue();
+                assertThat(v.match()).isEqualTo(outcome == Outcome.VERIFIED);
+                assertThat(v.birthday()).matches("\\d{4}-\\d{2}-\\d{2}");
+                assertThat(v.providerRequestId()).isNotBlank();
+            });
+        }
+    }
+
+    @Test
+    void unknownIdAndWrongNameAreVerdictsToo() throws Exception {
+        var known = SamplePeople.answering(Outcome.VERIFIED);
+        assertThat(call(provider, known.name(), "350203199001019995"))
+                .isInstanceOfSatisfying(ProviderAnswer.Verdict.class, v -> assertThat(v.outcome()).isEqualTo(Outcome.ID_NOT_FOUND));
+        assertThat(call(provider, "王五", known.idNumber()))
+                .isInstanceOfSatisfying(ProviderAnswer.Verdict.class, v -> assertThat(v.outcome()).isEqualTo(Outcome.NAME_MISMATCH));
+    }
+
+    @Test
+    void theProvidersOwnRefusalsAreNotBilledAndKeepItsWording() throws Exception {
+        long notBilledBefore = simulator.notBilledCalls();
+        long billedBefore = simulator.billedCalls();
+        assertThat(call(provider, "测试*", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> {
+            assertThat(r.reason()).isEqualTo("provider-refused");
+            assertThat(r.message()).isEqualTo("存在*字符，视为调试数据。止于当前结果。");
+        });
+        assertThat(call(provider, "李三", "350203199001011230"))
+                .isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> assertThat(r.message()).isEqualTo("错误的身份证号码"));
+        assertThat(simulator.notBilledCalls()).isEqualTo(notBilledBefore + 2);
+        assertThat(simulator.billedCalls()).isEqualTo(billedBefore);
+    }
+
+    @Test
+    void providerErrorEightIsThrottlingAndNineATransientFailure() throws Exception {
+        var eight = SamplePeople.answering(Outcome.THROTTLED);
+        var nine = SamplePeople.answering(Outcome.FAILED);
+        assertThat(call(provider, eight.name(), eight.idNumber())).isInstanceOf(ProviderAnswer.Throttled.class);
+        assertThat(call(provider, nine.name(), nine.idNumber())).isInstanceOf(ProviderAnswer.TransientFailure.class);
+    }
+
+    @Test
+    void aWrongAppCodeMakesTheProviderUnavailableWithoutLeakingTheCode() throws Exception {
+        try (var wrong = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), AppCode.of("wrong-code-xyz"),
+                Duration.ofSeconds(5), 2)) {
+            var answer = call(wrong, "李三", "35020319900101123X");
+            assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u ->
+                    assertThat(u.message()).contains("Invalid AppCode").doesNotContain("wrong-code-xyz"));
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsATransientFailure() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (var nowhere = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + closedPort), APP_CODE, Duration.ofSeconds(2), 2)) {
+            assertThat(call(nowhere, "李三", "35020319900101123X")).isInstanceOf(ProviderAnswer.TransientFailure.class);
+        }
+    }
+
+    @Test
+    void gatewayThrottlingIsRecognisedBy403Or429() throws Exception {
+        assertThat(gatewaySays("403", "A403TH", "Throttled by APP Flow Control", null)).isInstanceOf(ProviderAnswer.Throttled.class);
+        assertThat(gatewaySays("429", "T429AP", "Throttled by API Flow Control", null)).isInstanceOf(ProviderAnswer.Throttled.class);
+    }
+
+    @Test
+    void quotaCredentialAndSubscriptionProblemsStopCalling() throws Exception {
+        for (String message : new String[] {"Quota Exhausted", "Api Market Subscription quota exhausted", "Quota Expired",
+                "User Arrears", "Unauthorized", "Invalid AppCode `not exists`", "Expiry of Authorization"}) {
+            assertThat(gatewaySays("403", "X403", message, null)).as(message)
+                    .isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+        }
+    }
+
+    @Test
+    void aSignatureEchoIsRedactedFromTheReason() throws Exception {
+        var answer = gatewaySays("400", "I400IS",
+                "Invalid Signature, Server StringToSign:POST#application/json###/facecheck?img=/9j/4AAQ&sfz=35020319900101123X&xm=李三", null);
+        assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u -> assertThat(u.message())
+                .contains("Invalid Signature").doesNotContain("35020319900101123X").doesNotContain("李三").doesNotContain("/9j/"));
+    }
+
+    @Test
+    void serverErrorsAndUnreadableAnswersAreTransientAndKeepTheRequestId() throws Exception {
+        assertThat(gatewaySays("503", "X503SU", "Service Unavailable", null))
+                .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f -> assertThat(f.providerRequestId()).isEqualTo("gw-req-1"));
+        assertThat(gatewaySays("504", "D504TO", "Backend service request timeout", null)).isInstanceOf(ProviderAnswer.TransientFailure.class);
+        assertThat(gatewaySays("200", null, null, "<html>oops 35020319900101123X</html>"))
+                .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f ->
+                        assertThat(f.message()).contains("not a JSON object").doesNotContain("35020319900101123X"));
+        assertThat(gatewaySays("200", null, null, "{\"ok\":1,\"error\":42}")).isInstanceOf(ProviderAnswer.TransientFailure.class);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedAsTooLarge() throws Exception {
+        assertThat(gatewaySays("413", "I413RL", "Request body too Large", null))
+                .isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> assertThat(r.reason()).isEqualTo("image-too-large"));
+    }
+}
