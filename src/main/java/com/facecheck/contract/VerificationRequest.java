@@ -1,5 +1,6 @@
 package com.facecheck.contract;
 
+import com.facecheck.identity.Masking;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -36,8 +37,8 @@ public record VerificationRequest(
     @Override
     public String toString() {
         return "VerificationRequest[requestId=" + requestId
-                + ", name=" + com.facecheck.identity.Masking.name(name)
-                + ", idNumber=" + com.facecheck.identity.Masking.idNumber(idNumber)
+                + ", name=" + Masking.name(name)
+                + ", idNumber=" + Masking.idNumber(idNumber)
                 + ", image=" + (image == null ? "absent" : image.length() + " chars")
                 + ", imageUrl=" + (imageUrl == null ? "absent" : "present")
                 + ", source=" + source + "]";

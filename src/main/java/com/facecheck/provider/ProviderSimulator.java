@@ -3,6 +3,7 @@ package com.facecheck.provider;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.identity.CheckCharacter;
+import com.facecheck.identity.Masking;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +125,7 @@ public final class ProviderSimulator implements AutoCloseable {
         } else if (!CheckCharacter.isValid(sfz)) {
             refuse(ctx, "错误的身份证号码");
         } else {
-            answer(ctx, xm, sfz.toUpperCase(java.util.Locale.ROOT));
+            answer(ctx, xm, sfz.toUpperCase(Locale.ROOT));
         }
     }
 
@@ -151,14 +153,16 @@ public final class ProviderSimulator implements AutoCloseable {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("ok", 1)
                 .put("msg", outcome.providerMessage())
-                .put("xm", com.facecheck.identity.Masking.name(xm))
-                .put("sfz", com.facecheck.identity.Masking.idNumber(sfz))
+                .put("xm", Masking.name(xm))
+                .put("sfz", Masking.idNumber(sfz))
                 .put("match", outcome == Outcome.VERIFIED)
                 .put("error", outcome.code());
         if (outcome != Outcome.ID_NOT_FOUND) {
             body.put("birthday", sfz.substring(6, 10) + "-" + sfz.substring(10, 12) + "-" + sfz.substring(12, 14))
-                    .put("sex", (sfz.charAt(16) - '0') % 2 == 1 ? "男" : "女")
-                    .put("address", address == null ? "" : address);
+                    .put("sex", (sfz.charAt(16) - '0') % 2 == 1 ? "男" : "女");
+            if (address != null) {
+                body.put("address", address);
+            }
         }
         send(ctx, 200, body);
     }
