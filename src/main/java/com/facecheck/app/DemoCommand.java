@@ -4,6 +4,7 @@ import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
     private Path outFile;
 
     @Option(names = "--provider-url", paramLabel = "URL",
-            description = "call this provider instead of the built-in simulator; its AppCode comes from "
-                    + AppCode.ENV + " (or " + AppCode.FILE_ENV + ")")
+            description = "call this provider instead of the built-in simulator; credentials come from "
+                    + Credentials.APPCODE_ENV + ", or " + Credentials.APPKEY_ENV + " and " + Credentials.APPSECRET_ENV)
     private String providerUrl;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
@@ -83,14 +84,16 @@ final class DemoCommand implements Callable<Integer> {
         List<byte[]> requests = readRequests();
         checkOptions();
         URI externalProvider = providerUrl == null ? null : reachableProvider(providerUrl);
-        AppCode appCode = externalProvider == null ? AppCode.of(randomHex(16)) : appCodeFromEnvironment();
+        AppCode simulatorCode = AppCode.of(randomHex(16));
+        Credentials credentials = externalProvider == null ? new Credentials.AppCodeAuth(simulatorCode)
+                : credentialsFromEnvironment();
 
         quietKafkaLogs();
         long started = System.nanoTime();
         out.println("Starting an embedded Kafka broker…");
         Path stateDir = TempDirs.create("facecheck-state-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             ProviderSimulator simulator = externalProvider == null ? ProviderSimulator.standalone(appCode) : null) {
+             ProviderSimulator simulator = externalProvider == null ? ProviderSimulator.standalone(ProviderSimulator.Accounts.appCodeOnly(simulatorCode)) : null) {
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             URI provider = externalProvider;
@@ -98,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
                 provider = URI.create("http://127.0.0.1:" + simulator.start(0));
                 out.println("Provider simulator listening on " + provider);
             }
-            WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), provider, appCode, randomHex(32),
+            WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), provider, credentials, randomHex(32),
                     stateDir);
             out.println("Starting the worker (exactly-once, " + partitions + " partitions)…");
             try (Worker worker = Worker.start(config);
@@ -196,11 +199,11 @@ final class DemoCommand implements Callable<Integer> {
         return uri;
     }
 
-    private static AppCode appCodeFromEnvironment() {
+    private static Credentials credentialsFromEnvironment() {
         try {
-            return AppCode.fromEnvironment(System.getenv());
+            return Credentials.fromEnvironment(System.getenv());
         } catch (IllegalArgumentException e) {
-            throw new CliError("--provider-url needs the provider's AppCode: " + e.getMessage());
+            throw new CliError("--provider-url needs the provider's credentials: " + e.getMessage());
         }
     }
 

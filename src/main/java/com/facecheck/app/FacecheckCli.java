@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code facecheck} command and its subcommands. */
 @Command(name = "facecheck", mixinStandardHelpOptions = true, versionProvider = FacecheckCli.Version.class,
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ValidateCommand.class, SimulateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FacecheckCli implements Runnable {
 
     /** Exit code for a mistake in how the command was called. */

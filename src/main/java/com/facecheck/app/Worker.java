@@ -2,6 +2,7 @@ package com.facecheck.app;
 
 import com.facecheck.contract.RequestParser;
 import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.HttpProvider;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.Topics;
@@ -45,13 +46,16 @@ public final class Worker implements AutoCloseable {
      * @throws IllegalStateException naming missing topics, or when the worker does not reach RUNNING
      */
     public static Worker start(WorkerConfig config) {
-        requireTopics(config);
+        int partitions = requireTopics(config);
         Vertx vertx = Vertx.vertx();
-        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.appCode(), config.callTimeout(),
+        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.credentials(), config.callTimeout(),
                 config.maxInFlight());
         KeyedHasher hasher = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
         Topics topics = new Topics(config.topics(), new RequestParser(hasher));
-        var topology = FacecheckTopology.build(topics, provider, Clock.systemUTC(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
+        CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
+        var topology = FacecheckTopology.build(topics, provider,
+                () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight), Clock.systemUTC(),
+                FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",
@@ -101,7 +105,8 @@ public final class Worker implements AutoCloseable {
         return p;
     }
 
-    private static void requireTopics(WorkerConfig config) {
+    /** Fails naming every missing topic; returns the partition count of the request topic. */
+    private static int requireTopics(WorkerConfig config) {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         adminProps.putAll(config.kafka());
@@ -113,6 +118,9 @@ public final class Worker implements AutoCloseable {
                         + ". Create them before starting the worker (the input topic's partition count sets the"
                         + " worker's parallelism)");
             }
+            String input = config.topics().requests();
+            return admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(input).partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);

@@ -1,6 +1,6 @@
 package com.facecheck.app;
 
-import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
 import com.facecheck.topology.TopicNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,7 @@ import java.util.Objects;
  *
  * @param hashSecret  key of the HMAC that turns personal data into stable identifiers; never printed
  * @param maxInFlight provider calls in flight at once per worker, also the HTTP connection pool size
+ * @param callsPerSecond provider calls per second for all instances together; 0 means no limit
  * @param kafka       extra Kafka Streams/client properties, applied last
  */
 public record WorkerConfig(
@@ -24,9 +25,10 @@ public record WorkerConfig(
         Path stateDir,
         TopicNames topics,
         URI providerUrl,
-        AppCode appCode,
+        Credentials credentials,
         Duration callTimeout,
         int maxInFlight,
+        double callsPerSecond,
         String hashSecret,
         int streamThreads,
         Duration commitInterval,
@@ -44,10 +46,11 @@ public record WorkerConfig(
         String scheme = providerUrl.getScheme() == null ? "" : providerUrl.getScheme().toLowerCase(Locale.ROOT);
         require((scheme.equals("http") || scheme.equals("https")) && providerUrl.getHost() != null,
                 "the provider URL must be an http:// or https:// URL with a host");
-        Objects.requireNonNull(appCode, "no AppCode: set " + AppCode.ENV + " or " + AppCode.FILE_ENV);
+        Objects.requireNonNull(credentials, "credentials");
         require(callTimeout != null && !callTimeout.isNegative() && !callTimeout.isZero(),
                 "the call timeout must be positive");
         require(maxInFlight >= 1 && maxInFlight <= 10_000, "max in-flight calls must be 1–10000");
+        require(callsPerSecond >= 0 && Double.isFinite(callsPerSecond), "calls per second must be 0 (no limit) or more");
         require(hashSecret != null && hashSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_HASH_SECRET_BYTES,
                 "the hash secret must be at least " + MIN_HASH_SECRET_BYTES + " bytes: set FACECHECK_HASH_SECRET"
                         + " to a long random value, the same on every instance");
@@ -58,20 +61,25 @@ public record WorkerConfig(
     }
 
     /** Defaults for everything but where Kafka and the provider are and the secrets. */
-    public static WorkerConfig defaults(String bootstrapServers, URI providerUrl, AppCode appCode, String hashSecret,
+    public static WorkerConfig defaults(String bootstrapServers, URI providerUrl, Credentials credentials, String hashSecret,
                                         Path stateDir) {
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
-                appCode, Duration.ofSeconds(10), 256, hashSecret, 1, Duration.ofMillis(100), Map.of());
+                credentials, Duration.ofSeconds(10), 256, 0, hashSecret, 1, Duration.ofMillis(100), Map.of());
     }
 
     public WorkerConfig withApplicationId(String id) {
-        return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, appCode, callTimeout,
-                maxInFlight, hashSecret, streamThreads, commitInterval, kafka);
+        return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
+                maxInFlight, callsPerSecond, hashSecret, streamThreads, commitInterval, kafka);
     }
 
     public WorkerConfig withTopics(TopicNames names) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, appCode, callTimeout,
-                maxInFlight, hashSecret, streamThreads, commitInterval, kafka);
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
+                maxInFlight, callsPerSecond, hashSecret, streamThreads, commitInterval, kafka);
+    }
+
+    public WorkerConfig withCallsPerSecond(double limit) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                callTimeout, maxInFlight, limit, hashSecret, streamThreads, commitInterval, kafka);
     }
 
     private static void require(boolean condition, String message) {
@@ -84,7 +92,7 @@ public record WorkerConfig(
     public String toString() {
         return "WorkerConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", topics=" + topics + ", providerUrl=" + providerUrl
-                + ", appCode=" + appCode + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight
+                + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond
                 + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
                 + ", kafka=" + kafka.keySet() + "]";
     }

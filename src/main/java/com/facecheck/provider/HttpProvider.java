@@ -5,7 +5,6 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.Masking;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -13,8 +12,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,10 +37,11 @@ public final class HttpProvider implements Provider, AutoCloseable {
 
     private final WebClient client;
     private final String endpoint;
-    private final AppCode appCode;
+    private final String path;
+    private final Credentials credentials;
     private final long callTimeoutMillis;
 
-    public HttpProvider(Vertx vertx, URI baseUrl, AppCode appCode, Duration callTimeout, int maxConnections) {
+    public HttpProvider(Vertx vertx, URI baseUrl, Credentials credentials, Duration callTimeout, int maxConnections) {
         String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("the provider URL must start with http:// or https://");
@@ -52,24 +55,35 @@ public final class HttpProvider implements Provider, AutoCloseable {
         this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(maxConnections));
         String base = baseUrl.toString();
         this.endpoint = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/facecheck";
-        this.appCode = appCode;
+        String basePath = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        this.path = (basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath) + "/facecheck";
+        this.credentials = credentials;
         this.callTimeoutMillis = callTimeout.toMillis();
     }
 
     @Override
     public CompletionStage<ProviderAnswer> verify(VerificationRequest request) {
-        MultiMap form = MultiMap.caseInsensitiveMultiMap()
-                .set("xm", nullToEmpty(request.name()))
-                .set("sfz", nullToEmpty(request.idNumber()))
-                .set("img", request.image() != null ? request.image() : nullToEmpty(request.imageUrl()));
-        return client.postAbs(endpoint)
-                .putHeader("Authorization", appCode.authorizationHeader())
-                .putHeader("Accept", "application/json")
-                .timeout(callTimeoutMillis)
-                .sendForm(form, "UTF-8")
+        Map<String, String> fields = Map.of(
+                "xm", nullToEmpty(request.name()),
+                "sfz", nullToEmpty(request.idNumber()),
+                "img", request.image() != null ? request.image() : nullToEmpty(request.imageUrl()));
+        var call = client.postAbs(endpoint)
+                .putHeader("Accept", Credentials.ACCEPT)
+                .putHeader("Content-Type", Credentials.FORM_CONTENT_TYPE)
+                .timeout(callTimeoutMillis);
+        credentials.headers("POST", path, fields).forEach(call::putHeader);
+        // Encoded here rather than by sendForm, so the Content-Type sent is exactly the one signed.
+        return call.sendBuffer(formBody(fields))
                 .map(HttpProvider::classify)
                 .otherwise(HttpProvider::transportFailure)
                 .toCompletionStage();
+    }
+
+    private static Buffer formBody(Map<String, String> fields) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return Buffer.buffer(body.toString());
     }
 
     static ProviderAnswer transportFailure(Throwable failure) {

@@ -14,7 +14,15 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -36,30 +44,68 @@ public final class ProviderSimulator implements AutoCloseable {
     private static final int MAX_NAME_CHARS = 50;
     private static final int MAX_ID_CHARS = 18;
     private static final int MAX_IMAGE_CHARS = 100 * 1024;
+    private static final long SIGNATURE_VALIDITY_MILLIS = 15 * 60 * 1000L;
 
     private final Vertx vertx;
     private final boolean ownsVertx;
-    private final AppCode appCode;
+    private final Accounts accounts;
     private final Map<String, SimulatedIdentity> byIdNumber;
     private final AtomicLong billed = new AtomicLong();
     private final AtomicLong notBilled = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong resets = new AtomicLong();
+    private final FlowControl flowControl = new FlowControl();
+    private final DailyLimits dailyLimits = new DailyLimits(Clock.systemUTC());
+    private volatile SimulatorBehaviour behaviour = SimulatorBehaviour.wellBehaved();
     private HttpServer server;
 
-    public ProviderSimulator(Vertx vertx, AppCode appCode, List<SimulatedIdentity> identities) {
-        this(vertx, false, appCode, identities);
+    /** A gateway or provider answer: gateway answers carry an error code and message header. */
+    private record Reply(int status, String errorCode, String errorMessage, String body) {
+        static Reply gateway(int status, String code, String message) {
+            return new Reply(status, code, message, "");
+        }
     }
 
-    private ProviderSimulator(Vertx vertx, boolean ownsVertx, AppCode appCode, List<SimulatedIdentity> identities) {
+    /** How long a simulated timeout keeps the connection silent before closing it. */
+    private static final long HANG_MILLIS = 60_000;
+    private final Random random = new Random();
+
+    /** The credentials the simulated gateway accepts: an AppCode, and optionally an AppKey/AppSecret pair. */
+    public record Accounts(AppCode appCode, String appKey, String appSecret) {
+        public static Accounts appCodeOnly(AppCode appCode) {
+            return new Accounts(appCode, null, null);
+        }
+
+        /** Accounts that accept exactly these credentials. */
+        public static Accounts accepting(Credentials credentials) {
+            if (credentials instanceof Credentials.AppCodeAuth appCodeAuth) {
+                return appCodeOnly(appCodeAuth.appCode());
+            }
+            Credentials.SignatureAuth signature = (Credentials.SignatureAuth) credentials;
+            return new Accounts(null, signature.appKey(), signature.appSecret());
+        }
+
+        @Override
+        public String toString() {
+            return "Accounts[redacted]";
+        }
+    }
+
+    public ProviderSimulator(Vertx vertx, Accounts accounts, List<SimulatedIdentity> identities) {
+        this(vertx, false, accounts, identities);
+    }
+
+    private ProviderSimulator(Vertx vertx, boolean ownsVertx, Accounts accounts, List<SimulatedIdentity> identities) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        this.appCode = appCode;
+        this.accounts = accounts;
         this.byIdNumber = identities.stream()
                 .collect(Collectors.toUnmodifiableMap(SimulatedIdentity::idNumber, Function.identity()));
     }
 
     /** A simulator on its own Vert.x instance, with the bundled registry. */
-    public static ProviderSimulator standalone(AppCode appCode) {
-        return new ProviderSimulator(Vertx.vertx(), true, appCode, defaultIdentities());
+    public static ProviderSimulator standalone(Accounts accounts) {
+        return new ProviderSimulator(Vertx.vertx(), true, accounts, defaultIdentities());
     }
 
     public static List<SimulatedIdentity> defaultIdentities() {
@@ -67,19 +113,57 @@ public final class ProviderSimulator implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException("the simulator registry " + DEFAULT_REGISTRY + " is missing from the jar");
             }
-            return Json.MAPPER.readValue(in, new TypeReference<List<SimulatedIdentity>>() { });
+            return readIdentities(in);
         } catch (IOException e) {
             throw new UncheckedIOException("the simulator registry cannot be read", e);
         }
     }
 
+    /**
+     * A registry file: a JSON array of {@code {name, idNumber, answer, address}} objects, as the bundled one.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the file
+     */
+    public static List<SimulatedIdentity> identitiesFrom(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<SimulatedIdentity> identities = readIdentities(in);
+            for (SimulatedIdentity identity : identities) {
+                if (identity.name() == null || !CheckCharacter.isValid(identity.idNumber())
+                        || Outcome.ofCode(identity.answer()).filter(o -> o != Outcome.INVALID_REQUEST).isEmpty()) {
+                    throw new IllegalArgumentException(file + ": every entry needs a name, a valid 18-character"
+                            + " idNumber and an answer code 0–6, 8 or 9");
+                }
+            }
+            return identities;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not a readable registry (a JSON array of identities): "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private static List<SimulatedIdentity> readIdentities(InputStream in) throws IOException {
+        return Json.MAPPER.readValue(in, new TypeReference<List<SimulatedIdentity>>() { });
+    }
+
+    /** Changes how the simulator behaves from the next call on. */
+    public void behaviour(SimulatorBehaviour next) {
+        this.behaviour = next;
+    }
+
     /** Starts listening on loopback; port 0 picks a free one. Returns the port. */
     public int start(int port) {
+        return start("127.0.0.1", port);
+    }
+
+    /** Starts listening on {@code host}; port 0 picks a free one. Returns the port. */
+    public int start(String host, int port) {
         Router router = Router.router(vertx);
         router.post("/facecheck").handler(BodyHandler.create(false).setBodyLimit(2L * MAX_IMAGE_CHARS)).handler(this::facecheck);
         router.get("/admin/counters").handler(this::counters);
+        router.put("/admin/behaviour").handler(BodyHandler.create(false)).handler(this::changeBehaviour);
+        router.get("/admin/behaviour").handler(this::showBehaviour);
         try {
-            server = vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1")
+            server = vertx.createHttpServer().requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the provider simulator could not listen on port " + port + ": " + e.getMessage(), e);
@@ -96,60 +180,123 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     private void facecheck(RoutingContext ctx) {
+        SimulatorBehaviour now = behaviour;
         ctx.response().putHeader(HttpProvider.REQUEST_ID, UUID.randomUUID().toString());
-        if (!appCode.matchesAuthorization(ctx.request().getHeader("Authorization"))) {
-            ctx.response().setStatusCode(400)
-                    .putHeader(HttpProvider.GATEWAY_ERROR_CODE, "I400IA")
-                    .putHeader(HttpProvider.GATEWAY_ERROR_MESSAGE, "Invalid AppCode `not exists`")
-                    .end();
+        String authProblem = authProblem(ctx);
+        if (authProblem != null) {
+            deliver(ctx, now, Reply.gateway(authProblem.startsWith("Empty") ? 401 : 400, "I400AU", authProblem));
             return;
         }
-        var form = ctx.request().formAttributes();
-        String xm = form.get("xm");
-        String sfz = form.get("sfz");
-        String img = form.get("img");
-        if (isEmpty(xm)) {
-            refuse(ctx, "未传入真实姓名xm");
-        } else if (isEmpty(sfz)) {
-            refuse(ctx, "未传入身份证号码sfz");
-        } else if (isEmpty(img)) {
-            refuse(ctx, "未传入人像图片img");
-        } else if (xm.codePointCount(0, xm.length()) > MAX_NAME_CHARS) {
-            refuse(ctx, "传入真实姓名xm字符串长度超限");
-        } else if (sfz.length() > MAX_ID_CHARS) {
-            refuse(ctx, "传入身份证号码sfz字符串长度超限");
-        } else if (img.length() > MAX_IMAGE_CHARS) {
-            refuse(ctx, "传入人像图片img字符串长度超限");
-        } else if (xm.contains("*") || sfz.contains("*") || img.contains("*")) {
-            refuse(ctx, "存在*字符，视为调试数据。止于当前结果。");
-        } else if (!CheckCharacter.isValid(sfz)) {
-            refuse(ctx, "错误的身份证号码");
+        if (now.callsPerSecond() > 0 && !flowControl.admit(now.callsPerSecond())) {
+            deliver(ctx, now, Reply.gateway(403, "A403TH", "Throttled by API Flow Control"));
+            return;
+        }
+        if (now.quota() > 0 && billed.get() >= now.quota()) {
+            deliver(ctx, now, Reply.gateway(403, "A403QE", "Quota Exhausted"));
+            return;
+        }
+        double roll = random.nextDouble();
+        if ((roll -= now.serverErrorRate()) < 0) {
+            deliver(ctx, now, Reply.gateway(503, "X503SU", "Service Unavailable"));
+        } else if ((roll -= now.timeoutRate()) < 0) {
+            timeouts.incrementAndGet();
+            vertx.setTimer(HANG_MILLIS, id -> ctx.request().connection().close());
+        } else if ((roll -= now.resetRate()) < 0) {
+            resets.incrementAndGet();
+            ctx.request().connection().close();
+        } else if ((roll -= now.malformedRate()) < 0) {
+            deliver(ctx, now, random.nextBoolean()
+                    ? new Reply(502, null, null, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+                    : new Reply(HttpProvider.PROVIDER_REFUSED_STATUS, null, null, "{\"ok\":0,\"msg\":\"身份证"));
         } else {
-            answer(ctx, xm, sfz.toUpperCase(Locale.ROOT));
+            deliver(ctx, now, provider(ctx.request().formAttributes().get("xm"),
+                    ctx.request().formAttributes().get("sfz"), ctx.request().formAttributes().get("img"), now));
         }
     }
 
-    private void answer(RoutingContext ctx, String xm, String sfz) {
+    /** The provider's own answer to a call that passed the gateway. */
+    private Reply provider(String xm, String sfz, String img, SimulatorBehaviour now) {
+        if (isEmpty(xm)) {
+            return refusal("未传入真实姓名xm");
+        } else if (isEmpty(sfz)) {
+            return refusal("未传入身份证号码sfz");
+        } else if (isEmpty(img)) {
+            return refusal("未传入人像图片img");
+        } else if (xm.codePointCount(0, xm.length()) > MAX_NAME_CHARS) {
+            return refusal("传入真实姓名xm字符串长度超限");
+        } else if (sfz.length() > MAX_ID_CHARS) {
+            return refusal("传入身份证号码sfz字符串长度超限");
+        } else if (img.length() > MAX_IMAGE_CHARS) {
+            return refusal("传入人像图片img字符串长度超限");
+        } else if (xm.contains("*") || sfz.contains("*") || img.contains("*")) {
+            return refusal("存在*字符，视为调试数据。止于当前结果。");
+        } else if (!CheckCharacter.isValid(sfz)) {
+            return refusal("错误的身份证号码");
+        }
+        String id = sfz.toUpperCase(Locale.ROOT);
+        // Both limits count every check, so '|' and not '||': a refused ID still uses up a check of the name.
+        if (!dailyLimits.admit("id:" + id, now.perIdDaily()) | !dailyLimits.admit("name:" + xm, now.perNameDaily())) {
+            return failure(Outcome.THROTTLED);
+        }
+        return answer(xm, id);
+    }
+
+    /** What the gateway would say about the call's credentials; null when they are good. */
+    private String authProblem(RoutingContext ctx) {
+        var request = ctx.request();
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            return accounts.appCode() != null && accounts.appCode().matchesAuthorization(authorization)
+                    ? null : "Invalid AppCode `not exists`";
+        }
+        String key = request.getHeader("X-Ca-Key");
+        if (key == null) {
+            return "Empty Signature";
+        }
+        if (accounts.appKey() == null || !accounts.appKey().equals(key)) {
+            return "Invalid AppKey";
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(request.getHeader("X-Ca-Timestamp"));
+        } catch (NumberFormatException e) {
+            return "Invalid Timestamp";
+        }
+        if (Math.abs(System.currentTimeMillis() - timestamp) > SIGNATURE_VALIDITY_MILLIS) {
+            return "Timestamp Expired";
+        }
+        TreeMap<String, String> signed = new TreeMap<>();
+        String names = request.getHeader("X-Ca-Signature-Headers");
+        for (String name : names == null ? new String[0] : names.split(",")) {
+            String value = request.getHeader(name.strip());
+            signed.put(name.strip(), value == null ? "" : value);
+        }
+        Map<String, String> form = new HashMap<>();
+        request.formAttributes().forEach(form::put);
+        String stringToSign = Credentials.SignatureAuth.stringToSign(request.method().name(), request.getHeader("Accept"),
+                request.getHeader("Content-Type"), request.path(), form, signed);
+        String expected = Credentials.SignatureAuth.signature(accounts.appSecret().getBytes(StandardCharsets.UTF_8), stringToSign);
+        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                String.valueOf(request.getHeader("X-Ca-Signature")).getBytes(StandardCharsets.UTF_8))) {
+            // The real gateway echoes its string to sign, form body included, with '#' for line feeds.
+            return "Invalid Signature, Server StringToSign:" + stringToSign.replace('\n', '#');
+        }
+        return null;
+    }
+
+    private Reply answer(String xm, String sfz) {
         SimulatedIdentity person = byIdNumber.get(sfz);
         if (person == null) {
-            verdict(ctx, Outcome.ID_NOT_FOUND, sfz, xm, null);
-            return;
+            return verdict(Outcome.ID_NOT_FOUND, sfz, xm, null);
         }
         if (!person.name().equals(xm)) {
-            verdict(ctx, Outcome.NAME_MISMATCH, sfz, xm, null);
-            return;
+            return verdict(Outcome.NAME_MISMATCH, sfz, xm, null);
         }
         Outcome outcome = Outcome.ofCode(person.answer()).orElse(Outcome.FAILED);
-        if (outcome.isVerdict()) {
-            verdict(ctx, outcome, sfz, xm, person.address());
-        } else {
-            ObjectNode body = Json.MAPPER.createObjectNode().put("ok", 0).put("msg", outcome.providerMessage())
-                    .put("error", outcome.code());
-            send(ctx, HttpProvider.PROVIDER_REFUSED_STATUS, body);
-        }
+        return outcome.isVerdict() ? verdict(outcome, sfz, xm, person.address()) : failure(outcome);
     }
 
-    private void verdict(RoutingContext ctx, Outcome outcome, String sfz, String xm, String address) {
+    private static Reply verdict(Outcome outcome, String sfz, String xm, String address) {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("ok", 1)
                 .put("msg", outcome.providerMessage())
@@ -164,22 +311,66 @@ public final class ProviderSimulator implements AutoCloseable {
                 body.put("address", address);
             }
         }
-        send(ctx, 200, body);
+        return new Reply(200, null, null, body.toString());
     }
 
-    private void refuse(RoutingContext ctx, String message) {
-        send(ctx, HttpProvider.PROVIDER_REFUSED_STATUS, Json.MAPPER.createObjectNode().put("ok", 0).put("msg", message));
+    private static Reply failure(Outcome outcome) {
+        return new Reply(HttpProvider.PROVIDER_REFUSED_STATUS, null, null, Json.MAPPER.createObjectNode().put("ok", 0)
+                .put("msg", outcome.providerMessage()).put("error", outcome.code()).toString());
     }
 
-    private void send(RoutingContext ctx, int status, ObjectNode body) {
-        (status == 200 ? billed : notBilled).incrementAndGet();
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=UTF-8")
-                .end(body.toString());
+    private static Reply refusal(String message) {
+        return new Reply(HttpProvider.PROVIDER_REFUSED_STATUS, null, null,
+                Json.MAPPER.createObjectNode().put("ok", 0).put("msg", message).toString());
+    }
+
+    /** Sends the reply after the configured latency; only HTTP 200 is billed, as at the real gateway. */
+    private void deliver(RoutingContext ctx, SimulatorBehaviour now, Reply reply) {
+        long delay = now.latencyMillis() + (random.nextDouble() < now.tailRate() ? now.tailMillis() : 0);
+        if (delay <= 0) {
+            send(ctx, reply);
+        } else {
+            vertx.setTimer(delay, id -> send(ctx, reply));
+        }
+    }
+
+    private void send(RoutingContext ctx, Reply reply) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        (reply.status() == 200 ? billed : notBilled).incrementAndGet();
+        var response = ctx.response().setStatusCode(reply.status());
+        if (reply.errorCode() != null) {
+            response.putHeader(HttpProvider.GATEWAY_ERROR_CODE, reply.errorCode())
+                    .putHeader(HttpProvider.GATEWAY_ERROR_MESSAGE, reply.errorMessage());
+        }
+        response.putHeader("Content-Type", "application/json; charset=UTF-8").end(reply.body());
     }
 
     private void counters(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
-                .end(Json.MAPPER.createObjectNode().put("billed", billed.get()).put("notBilled", notBilled.get()).toString());
+                .end(Json.MAPPER.createObjectNode().put("billed", billed.get()).put("notBilled", notBilled.get())
+                        .put("timeouts", timeouts.get()).put("resets", resets.get()).toString());
+    }
+
+    private void showBehaviour(RoutingContext ctx) {
+        try {
+            ctx.response().putHeader("Content-Type", "application/json").end(Json.MAPPER.writeValueAsString(behaviour));
+        } catch (IOException e) {
+            ctx.fail(e);
+        }
+    }
+
+    private void changeBehaviour(RoutingContext ctx) {
+        try {
+            // Records cannot be updated in place: merge the given fields into the current ones and build anew.
+            ObjectNode merged = Json.MAPPER.valueToTree(behaviour);
+            merged.setAll((ObjectNode) Json.MAPPER.readTree(ctx.body().asString()));
+            behaviour = Json.MAPPER.treeToValue(merged, SimulatorBehaviour.class);
+            showBehaviour(ctx);
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            ctx.response().setStatusCode(400).end("not a valid behaviour: " + e.getMessage());
+        }
     }
 
     private static boolean isEmpty(String value) {

@@ -2,11 +2,14 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,14 +43,18 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
     }
 
     private final Provider provider;
+    private final CallPermits permits;
     private final Clock clock;
     private final Duration drainInterval;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    /** Stored calls not started yet, oldest first: they wait for a permit (rate or in-flight limit). */
+    private final Deque<String> waiting = new ArrayDeque<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingCall> pending;
 
-    CallProvider(Provider provider, Clock clock, Duration drainInterval) {
+    CallProvider(Provider provider, CallPermits permits, Clock clock, Duration drainInterval) {
         this.provider = provider;
+        this.permits = permits;
         this.clock = clock;
         this.drainInterval = drainInterval;
     }
@@ -61,7 +68,10 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.pending = context.getStateStore(STORE);
-        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainCompletions());
+        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+            drainCompletions();
+            dispatch();
+        });
         resumeRestoredCalls();
     }
 
@@ -76,16 +86,17 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
                     source.map(m -> m.partition()).orElse(-1), source.map(m -> m.offset()).orElse(-1L),
                     record.timestamp(), DeadLetters.replayCount(record.headers()), 1);
             pending.put(request.requestId(), call);
-            startCall(call);
+            waiting.addLast(request.requestId());
         }
         drainCompletions();
+        dispatch();
     }
 
     private void resumeRestoredCalls() {
         int resumed = 0;
         try (var entries = pending.all()) {
             while (entries.hasNext()) {
-                startCall(entries.next().value);
+                waiting.addLast(entries.next().key);
                 resumed++;
             }
         }
@@ -95,11 +106,26 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
         }
     }
 
+    /** Starts waiting calls, oldest first, while the permits allow. */
+    private void dispatch() {
+        while (!waiting.isEmpty() && permits.tryAcquire()) {
+            PendingCall call = pending.get(waiting.pollFirst());
+            if (call == null) {
+                permits.release();
+                continue;
+            }
+            startCall(call);
+        }
+    }
+
     private void startCall(PendingCall call) {
         String requestId = call.request().requestId();
-        provider.verify(call.request()).whenComplete((answer, failure) -> completions.add(new Completion(requestId,
-                answer != null ? answer : new ProviderAnswer.TransientFailure("the provider client failed: "
-                        + failure.getClass().getSimpleName(), null))));
+        provider.verify(call.request()).whenComplete((answer, failure) -> {
+            permits.release();
+            completions.add(new Completion(requestId, answer != null ? answer
+                    : new ProviderAnswer.TransientFailure("the provider client failed: "
+                            + failure.getClass().getSimpleName(), null)));
+        });
     }
 
     private void drainCompletions() {

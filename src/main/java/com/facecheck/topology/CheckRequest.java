@@ -1,8 +1,7 @@
 package com.facecheck.topology;
 
-import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
-import com.facecheck.identity.RequestCheck;
+import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -12,19 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers at once, with result 7 and no call, every request the provider would refuse anyway; passes the
- * rest on keyed by request id.
+ * Answers at once, with result 7 and no call, every request that is certainly invalid; passes the rest on,
+ * keyed by request id, in the form they are sent (normalised, photo re-encoded to fit).
  */
 final class CheckRequest implements Processor<byte[], VerificationRequest, String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckRequest.class);
 
-    private final RequestCheck check;
+    private final RequestValidation validation;
     private final Clock clock;
     private ProcessorContext<String, Object> context;
 
-    CheckRequest(RequestCheck check, Clock clock) {
-        this.check = check;
+    CheckRequest(RequestValidation validation, Clock clock) {
+        this.validation = validation;
         this.clock = clock;
     }
 
@@ -36,14 +35,14 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
     @Override
     public void process(Record<byte[], VerificationRequest> record) {
         VerificationRequest request = record.value();
-        var rejection = check.check(request);
-        if (rejection.isPresent()) {
-            LOG.debug("request {} answered locally: {}", request.requestId(), rejection.get().reason());
-            var result = Results.local(request, Outcome.INVALID_REQUEST, rejection.get().reason(),
-                    rejection.get().message(), Instant.ofEpochMilli(record.timestamp()), clock.instant());
-            context.forward(record.withKey(request.requestId()).withValue(result), FacecheckTopology.RESULTS);
+        RequestValidation.Verdict verdict = validation.validate(request);
+        if (verdict instanceof RequestValidation.Accepted accepted) {
+            context.forward(record.withKey(request.requestId()).withValue(accepted.request()), FacecheckTopology.CALL);
         } else {
-            context.forward(record.withKey(request.requestId()), FacecheckTopology.CALL);
+            var rejected = (RequestValidation.Rejected) verdict;
+            LOG.debug("request {} answered locally: {}", request.requestId(), rejected.reason());
+            var result = Results.local(request, rejected, Instant.ofEpochMilli(record.timestamp()), clock.instant());
+            context.forward(record.withKey(request.requestId()).withValue(result), FacecheckTopology.RESULTS);
         }
     }
 }

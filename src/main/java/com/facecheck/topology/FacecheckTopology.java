@@ -1,10 +1,13 @@
 package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationResult;
-import com.facecheck.identity.RequestCheck;
+import com.facecheck.identity.PhotoCheck;
+import com.facecheck.identity.RequestValidation;
+import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -25,7 +28,11 @@ public final class FacecheckTopology {
     private FacecheckTopology() {
     }
 
-    public static Topology build(Topics topics, Provider provider, Clock clock, Duration drainInterval) {
+    /**
+     * @param permits makes the call permits of one stream task (its share of the rate, the shared in-flight cap)
+     */
+    public static Topology build(Topics topics, Provider provider, Supplier<CallPermits> permits, Clock clock,
+                                 Duration drainInterval) {
         var requests = topics.requests();
         var retryable = topics.retryable();
         TopicNameExtractor<String, VerificationResult> byOutcome =
@@ -36,10 +43,10 @@ public final class FacecheckTopology {
                 // 1. A request arrives; bytes that are not a request go to the poison dead letters (KIP-1034).
                 .addSource(REQUESTS, requests.keySerde().deserializer(), requests.valueSerde().deserializer(),
                         requests.name())
-                // 2. What the provider would refuse is answered here, with result 7 and no call.
-                .addProcessor(CHECK, () -> new CheckRequest(new RequestCheck(), clock), REQUESTS)
+                // 2. What is certainly invalid is answered here, with result 7 and no call; photos are made to fit.
+                .addProcessor(CHECK, () -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), clock), REQUESTS)
                 // 3. The provider is called asynchronously; calls in flight live in a store and survive crashes.
-                .addProcessor(CALL, () -> new CallProvider(provider, clock, drainInterval), CHECK)
+                .addProcessor(CALL, () -> new CallProvider(provider, permits.get(), clock, drainInterval), CHECK)
                 .addStateStore(CallProvider.storeBuilder(), CALL)
                 // 4. Every result goes to the topic of its code.
                 .addSink(RESULTS, byOutcome, new StringSerializer(),

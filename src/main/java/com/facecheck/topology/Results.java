@@ -3,7 +3,9 @@ package com.facecheck.topology;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.IdNumber;
 import com.facecheck.identity.Masking;
+import com.facecheck.identity.RequestValidation;
 import com.facecheck.provider.ProviderAnswer;
 import java.time.Instant;
 
@@ -18,10 +20,14 @@ final class Results {
     private Results() {
     }
 
-    static VerificationResult local(VerificationRequest request, Outcome outcome, String reason, String message,
+    /** Result 7 for a request rejected before any call; birthday, sex and region when its ID number was valid. */
+    static VerificationResult local(VerificationRequest request, RequestValidation.Rejected rejection,
                                     Instant receivedAt, Instant completedAt) {
-        return build(request, outcome, null, message, reason, null, null, null, false, 0,
-                VerificationResult.DECIDED_LOCALLY, null, receivedAt, completedAt);
+        IdNumber id = rejection.idNumber();
+        return build(request, Outcome.INVALID_REQUEST, null, rejection.message(), rejection.reason(),
+                id == null ? null : id.birthday().toString(), id == null ? null : id.sex().chinese(),
+                id == null ? null : id.region().orElse(null), false, 0, VerificationResult.DECIDED_LOCALLY, null,
+                receivedAt, completedAt);
     }
 
     static VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, int attempts,

@@ -7,6 +7,7 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.KafkaBroker;
@@ -68,9 +69,10 @@ class EveryOutcomeThroughBrokerTest {
 
         AppCode appCode = AppCode.of("e2e-appcode-0001");
         Vertx vertx = Vertx.vertx();
-        try (ProviderSimulator simulator = new ProviderSimulator(vertx, appCode, ProviderSimulator.defaultIdentities())) {
+        try (ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
+                ProviderSimulator.defaultIdentities())) {
             URI providerUrl = URI.create("http://127.0.0.1:" + simulator.start(0));
-            WorkerConfig config = WorkerConfig.defaults(bootstrap, providerUrl, appCode, SECRET, stateDir)
+            WorkerConfig config = WorkerConfig.defaults(bootstrap, providerUrl, new Credentials.AppCodeAuth(appCode), SECRET, stateDir)
                     .withApplicationId("e2e-every-outcome").withTopics(names);
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.facecheck.contract.Outcome;
 import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
 import com.facecheck.topology.TopicNames;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class WorkerConfigTest {
     Path dir;
 
     private WorkerConfig config(String bootstrap, String url, String secret) {
-        return WorkerConfig.defaults(bootstrap, URI.create(url), AppCode.of("appcode-1234"), secret, dir);
+        return WorkerConfig.defaults(bootstrap, URI.create(url), new Credentials.AppCodeAuth(AppCode.of("appcode-1234")), secret, dir);
     }
 
     @Test
@@ -39,15 +40,19 @@ class WorkerConfigTest {
     }
 
     @Test
-    void theAppCodeComesFromTheEnvironmentOrAFile() throws Exception {
-        assertThat(AppCode.fromEnvironment(Map.of(AppCode.ENV, " abc ")).toString()).doesNotContain("abc");
-        Path file = Files.writeString(dir.resolve("appcode"), "from-file\n");
-        AppCode fromFile = AppCode.fromEnvironment(Map.of(AppCode.FILE_ENV, file.toString()));
-        assertThat(fromFile).isNotNull();
-        assertThatThrownBy(() -> AppCode.fromEnvironment(Map.of())).hasMessageContaining(AppCode.ENV)
-                .hasMessageContaining(AppCode.FILE_ENV);
-        assertThatThrownBy(() -> AppCode.fromEnvironment(Map.of(AppCode.FILE_ENV, dir.resolve("none").toString())))
-                .hasMessageContaining("cannot be read");
+    void credentialsComeFromTheEnvironmentOrFiles() throws Exception {
+        assertThat(Credentials.fromEnvironment(Map.of(Credentials.APPCODE_ENV, " abc "))).isInstanceOf(Credentials.AppCodeAuth.class)
+                .asString().doesNotContain("abc");
+        Path secret = Files.writeString(dir.resolve("secret"), "from-file\n");
+        assertThat(Credentials.fromEnvironment(Map.of(Credentials.APPKEY_ENV, "k",
+                Credentials.APPSECRET_ENV + Credentials.FILE_SUFFIX, secret.toString())))
+                .isInstanceOf(Credentials.SignatureAuth.class);
+        assertThatThrownBy(() -> Credentials.fromEnvironment(Map.of())).hasMessageContaining(Credentials.APPCODE_ENV)
+                .hasMessageContaining(Credentials.APPKEY_ENV);
+        assertThatThrownBy(() -> Credentials.fromEnvironment(Map.of(Credentials.APPKEY_ENV, "k")))
+                .hasMessageContaining("only one is set");
+        assertThatThrownBy(() -> Credentials.fromEnvironment(Map.of(Credentials.APPCODE_ENV + Credentials.FILE_SUFFIX,
+                dir.resolve("none").toString()))).hasMessageContaining("cannot be read");
     }
 
     @Test

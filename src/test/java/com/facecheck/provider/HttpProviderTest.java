@@ -22,6 +22,9 @@ class HttpProviderTest {
 
     private static final String IMAGE = TestImages.jpegBase64(320, 400);
     private static final AppCode APP_CODE = AppCode.of("provider-test-appcode");
+    private static final Credentials AUTH = new Credentials.AppCodeAuth(APP_CODE);
+    private static final String APP_KEY = "204000001";
+    private static final String APP_SECRET = "provider-test-app-secret";
 
     private static Vertx vertx;
     private static ProviderSimulator simulator;
@@ -35,9 +38,10 @@ class HttpProviderTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        simulator = new ProviderSimulator(vertx, APP_CODE, ProviderSimulator.defaultIdentities());
+        simulator = new ProviderSimulator(vertx, new ProviderSimulator.Accounts(APP_CODE, APP_KEY, APP_SECRET),
+                ProviderSimulator.defaultIdentities());
         simulatorPort = simulator.start(0);
-        provider = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), APP_CODE, Duration.ofSeconds(5), 8);
+        provider = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), AUTH, Duration.ofSeconds(5), 8);
         gateway = vertx.createHttpServer().requestHandler(req -> {
             String[] answer = canned.get();
             var response = req.response().setStatusCode(Integer.parseInt(answer[0]));
@@ -49,7 +53,7 @@ class HttpProviderTest {
             }
             response.putHeader("X-Ca-Request-Id", "gw-req-1").end(answer[3] == null ? "" : answer[3]);
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        viaGateway = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + gateway.actualPort()), APP_CODE,
+        viaGateway = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + gateway.actualPort()), AUTH,
                 Duration.ofSeconds(5), 8);
     }
 
@@ -120,11 +124,30 @@ class HttpProviderTest {
 
     @Test
     void aWrongAppCodeMakesTheProviderUnavailableWithoutLeakingTheCode() throws Exception {
-        try (var wrong = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), AppCode.of("wrong-code-xyz"),
+        try (var wrong = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), new Credentials.AppCodeAuth(AppCode.of("wrong-code-xyz")),
                 Duration.ofSeconds(5), 2)) {
             var answer = call(wrong, "李三", "35020319900101123X");
             assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u ->
                     assertThat(u.message()).contains("Invalid AppCode").doesNotContain("wrong-code-xyz"));
+        }
+    }
+
+    @Test
+    void theSignatureModeIsCheckedForRealByTheSimulatedGateway() throws Exception {
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        URI url = URI.create("http://127.0.0.1:" + simulatorPort);
+        try (var signed = new HttpProvider(vertx, url, new Credentials.SignatureAuth(APP_KEY, APP_SECRET), Duration.ofSeconds(5), 2);
+             var badSecret = new HttpProvider(vertx, url, new Credentials.SignatureAuth(APP_KEY, "not-the-secret"), Duration.ofSeconds(5), 2);
+             var badKey = new HttpProvider(vertx, url, new Credentials.SignatureAuth("999", APP_SECRET), Duration.ofSeconds(5), 2)) {
+            assertThat(call(signed, person.name(), person.idNumber()))
+                    .isInstanceOfSatisfying(ProviderAnswer.Verdict.class, v -> assertThat(v.outcome()).isEqualTo(Outcome.VERIFIED));
+            // The gateway's answer echoes the string to sign, with the name, ID number and photo: none may survive.
+            assertThat(call(badSecret, person.name(), person.idNumber()))
+                    .isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u -> assertThat(u.message())
+                            .contains("Invalid Signature").doesNotContain(person.idNumber()).doesNotContain(person.name())
+                            .doesNotContain(IMAGE.substring(0, 20)).doesNotContain("not-the-secret"));
+            assertThat(call(badKey, person.name(), person.idNumber()))
+                    .isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u -> assertThat(u.message()).contains("Invalid AppKey"));
         }
     }
 
@@ -134,7 +157,7 @@ class HttpProviderTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (var nowhere = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + closedPort), APP_CODE, Duration.ofSeconds(2), 2)) {
+        try (var nowhere = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + closedPort), AUTH, Duration.ofSeconds(2), 2)) {
             assertThat(call(nowhere, "李三", "35020319900101123X")).isInstanceOf(ProviderAnswer.TransientFailure.class);
         }
     }

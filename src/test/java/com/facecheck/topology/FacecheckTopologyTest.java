@@ -7,6 +7,7 @@ import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
 import com.facecheck.testing.TestImages;
@@ -69,7 +70,8 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
         driver = new TopologyTestDriver(
-                FacecheckTopology.build(topics, provider, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(20)),
+                FacecheckTopology.build(topics, provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)),
+                        Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(20)),
                 props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }

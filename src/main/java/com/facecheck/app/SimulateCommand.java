@@ -1,0 +1,85 @@
+package com.facecheck.app;
+
+import com.facecheck.contract.Json;
+import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.provider.SimulatorBehaviour;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the provider simulator on its own, for load tests and for a worker started elsewhere. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Run the provider simulator (gateway + provider) until stopped.",
+                "It accepts the credentials in FACECHECK_APPCODE, and FACECHECK_APPKEY/FACECHECK_APPSECRET for"
+                        + " signature mode (each also as a file with _FILE).",
+                "Admin: GET /admin/counters, GET and PUT /admin/behaviour (latency, faults, limits, as JSON)."})
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8088", description = "port (default: ${DEFAULT-VALUE}; 0 picks one)")
+    private int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
+    private String host;
+
+    @Option(names = "--registry", paramLabel = "FILE",
+            description = "synthetic identities as a JSON array (default: the bundled registry)")
+    private Path registry;
+
+    @Option(names = "--behaviour", paramLabel = "FILE",
+            description = "initial behaviour as JSON: latencyMillis, tailRate, tailMillis, serverErrorRate, timeoutRate,"
+                    + " resetRate, malformedRate, callsPerSecond, quota, perIdDaily, perNameDaily")
+    private Path behaviourFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new CliError("--port must be 0–65535, not " + port);
+        }
+        ProviderSimulator.Accounts accounts = accounts();
+        List<SimulatedIdentity> identities;
+        SimulatorBehaviour behaviour;
+        try {
+            identities = registry == null ? ProviderSimulator.defaultIdentities() : ProviderSimulator.identitiesFrom(registry);
+            behaviour = behaviourFile == null ? SimulatorBehaviour.wellBehaved()
+                    : Json.MAPPER.readValue(behaviourFile.toFile(), SimulatorBehaviour.class);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new CliError(e.getMessage() + ". Fix the file or leave the option out");
+        }
+        Vertx vertx = Vertx.vertx();
+        try (ProviderSimulator simulator = new ProviderSimulator(vertx, accounts, identities)) {
+            simulator.behaviour(behaviour);
+            int actual = simulator.start(host, port);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Provider simulator on http://%s:%d/facecheck with %d synthetic identities; Ctrl-C stops it.%n",
+                    host, actual, identities.size());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
+            stopped.await();
+        } finally {
+            vertx.close();
+        }
+        return 0;
+    }
+
+    private static ProviderSimulator.Accounts accounts() {
+        try {
+            return ProviderSimulator.Accounts.accepting(Credentials.fromEnvironment(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new CliError("the simulator needs the credentials the worker will use: " + e.getMessage());
+        }
+    }
+}

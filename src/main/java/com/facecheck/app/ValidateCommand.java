@@ -1,0 +1,143 @@
+package com.facecheck.app;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.RequestParser;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.identity.IdNumber;
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.identity.Masking;
+import com.facecheck.identity.PhotoCheck;
+import com.facecheck.identity.PhotoVerdict;
+import com.facecheck.identity.RequestValidation;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Checks request payloads the way the worker does before paying for a call, without Kafka or a provider:
+ * for upstream teams testing what they are about to send.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check requests (JSON lines) the way the worker does before calling the provider, and print one"
+                + " JSON verdict per line. Needs no Kafka and no provider.",
+                "Exits 0 whatever the verdicts; 2 only when the input cannot be read."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "JSON lines to check; '-' or nothing reads stdin")
+    private String input;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        RequestParser parser = new RequestParser(hasher());
+        RequestValidation validation = new RequestValidation(new PhotoCheck(), Clock.systemDefaultZone());
+        int ok = 0;
+        int rejected = 0;
+        int notRequests = 0;
+        try (BufferedReader reader = open()) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                ObjectNode verdict = Json.MAPPER.createObjectNode().put("line", number);
+                try {
+                    VerificationRequest request = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                    RequestValidation.Verdict result = validation.validate(request);
+                    describe(verdict, request, result);
+                    if (result instanceof RequestValidation.Accepted) {
+                        ok++;
+                    } else {
+                        rejected++;
+                    }
+                } catch (RequestParser.NotARequestException e) {
+                    verdict.put("ok", false).put("reason", "not-a-request").put("detail", e.getMessage());
+                    notRequests++;
+                }
+                out.println(Json.MAPPER.writeValueAsString(verdict));
+            }
+        }
+        spec.commandLine().getErr().printf("validated %d requests: %d ok, %d rejected, %d not requests%n",
+                ok + rejected + notRequests, ok, rejected, notRequests);
+        return 0;
+    }
+
+    private BufferedReader open() {
+        if (input == null || input.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        try {
+            return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliError(input + ": no such file. Give a file of JSON lines, or '-' to read stdin");
+        } catch (IOException e) {
+            throw new CliError(input + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void describe(ObjectNode verdict, VerificationRequest request, RequestValidation.Verdict result) {
+        verdict.put("requestId", request.requestId());
+        IdNumber id;
+        if (result instanceof RequestValidation.Accepted accepted) {
+            verdict.put("ok", true);
+            id = accepted.idNumber();
+            verdict.put("name", Masking.name(accepted.request().name()));
+            putPhoto(verdict, accepted.photo());
+        } else {
+            RequestValidation.Rejected rejection = (RequestValidation.Rejected) result;
+            verdict.put("ok", false).put("reason", rejection.reason()).put("message", rejection.message())
+                    .put("detail", rejection.detail());
+            id = rejection.idNumber();
+            verdict.put("name", Masking.name(request.name()));
+        }
+        verdict.put("idNumber", Masking.idNumber(id != null ? id.normalized() : request.idNumber()));
+        if (id != null) {
+            verdict.put("birthday", id.birthday().toString()).put("sex", id.sex().chinese())
+                    .put("idConvertedFrom15", id.convertedFrom15());
+            id.region().ifPresent(region -> verdict.put("region", region));
+        }
+    }
+
+    private static void putPhoto(ObjectNode verdict, PhotoVerdict.Accepted photo) {
+        ObjectNode node = verdict.putObject("photo");
+        if (photo == null) {
+            node.put("source", "url");
+            return;
+        }
+        node.put("source", "base64").put("format", photo.format()).put("width", photo.width())
+                .put("height", photo.height()).put("bytesBefore", photo.originalBytes())
+                .put("bytesAfter", photo.sentBytes()).put("reencoded", photo.reencoded());
+    }
+
+    /**
+     * Derived request ids match the worker's only under the same secret; without one, a random key gives ids
+     * that are stable within this run only.
+     */
+    private static KeyedHasher hasher() {
+        String secret = System.getenv("FACECHECK_HASH_SECRET");
+        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length >= WorkerConfig.MIN_HASH_SECRET_BYTES) {
+            return new KeyedHasher(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return new KeyedHasher(random);
+    }
+}

@@ -1,0 +1,92 @@
+package com.facecheck.identity;
+
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.Set;
+
+/**
+ * Resident ID numbers (GB 11643-1999): normalised, checked and read. Only what is certainly wrong is
+ * rejected; in particular an address code missing from today's table is accepted, because codes are
+ * retired while the numbers issued under them stay valid for life.
+ */
+public final class IdNumbers {
+
+    /**
+     * Province prefixes really issued: mainland provinces, Taiwan (71), Hong Kong (81) and Macau (82) as used
+     * by residence permits. The 2023 foreign permanent-residence card starts with 9 followed by the issuing
+     * province's first digit (91–96), so those prefixes are accepted too.
+     */
+    private static final Set<Integer> PROVINCES = Set.of(
+            11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+            50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91, 92, 93, 94, 95, 96);
+    private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
+
+    private IdNumbers() {
+    }
+
+    public static IdCheck check(String raw, LocalDate today) {
+        if (raw == null) {
+            return invalid("id-number-bad-length", "there is no ID number");
+        }
+        String number = normalise(raw);
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            boolean lastOf18 = i == 17 && number.length() == 18;
+            if (!(c >= '0' && c <= '9') && !(lastOf18 && c == 'X')) {
+                return invalid("id-number-bad-characters", "character " + (i + 1) + " is not a digit"
+                        + (lastOf18 ? " or X" : ""));
+            }
+        }
+        boolean legacy = number.length() == 15;
+        if (legacy) {
+            String first17 = number.substring(0, 6) + "19" + number.substring(6);
+            number = first17 + CheckCharacter.of(first17);
+        } else if (number.length() != 18) {
+            return invalid("id-number-bad-length", "an ID number has 18 characters (or 15 digits in the legacy"
+                    + " form); this one has " + number.length());
+        } else if (!CheckCharacter.isValid(number)) {
+            return invalid("id-number-bad-check-character", "the last character does not match the other 17:"
+                    + " a digit was mistyped");
+        }
+        if (!PROVINCES.contains(Integer.parseInt(number.substring(0, 2)))) {
+            return invalid("id-number-unknown-province", "the first two digits are no province code in use");
+        }
+        LocalDate birthday;
+        try {
+            birthday = LocalDate.of(Integer.parseInt(number.substring(6, 10)), Integer.parseInt(number.substring(10, 12)),
+                    Integer.parseInt(number.substring(12, 14)));
+        } catch (DateTimeException e) {
+            return invalid("id-number-bad-birth-date", "digits 7–14 are not a calendar date");
+        }
+        if (birthday.isAfter(today)) {
+            return invalid("id-number-birth-date-in-future", "the birth date in the number is in the future");
+        }
+        if (birthday.isBefore(EARLIEST_BIRTH)) {
+            return invalid("id-number-born-before-1900", "the birth date in the number is before 1900");
+        }
+        IdNumber.Sex sex = (number.charAt(16) - '0') % 2 == 1 ? IdNumber.Sex.MALE : IdNumber.Sex.FEMALE;
+        return new IdCheck.Valid(new IdNumber(number, birthday, sex, number.substring(0, 6), legacy));
+    }
+
+    /**
+     * Surrounding spaces (ideographic and no-break included) go; full-width digits and X become ASCII; x
+     * becomes X. Inner spaces stay, and are rejected: the number is then not one.
+     */
+    static String normalise(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '０' && c <= '９') {
+                c = (char) (c - '０' + '0');
+            } else if (c == 'x' || c == 'Ｘ' || c == 'ｘ') {
+                c = 'X';
+            }
+            out.append(c);
+        }
+        return out.toString().strip().replaceAll("^[\\u3000\\u00A0]+|[\\u3000\\u00A0]+$", "").strip();
+    }
+
+    private static IdCheck invalid(String reason, String detail) {
+        return new IdCheck.Invalid(reason, detail);
+    }
+}

@@ -1,0 +1,116 @@
+package com.facecheck.identity;
+
+import com.facecheck.contract.VerificationRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Locale;
+
+/**
+ * Everything decided about a request before money is spent. A request that is certainly invalid is
+ * rejected with the provider's own wording (so downstream sees the same text either way) and a
+ * machine-readable reason; a valid one is never rejected, and leaves here in the form that is sent:
+ * normalised name and ID number, photo re-encoded to fit the provider's limits.
+ */
+public final class RequestValidation {
+
+    /** The provider refuses an {@code img} longer than this, URLs included. */
+    public static final int MAX_IMAGE_CHARS = 100 * 1024;
+
+    /** What was decided. */
+    public sealed interface Verdict {
+    }
+
+    /**
+     * @param request the request as it will be sent: normalised fields, the photo ready for the provider
+     * @param photo   what was done to the photo; null when the request names a photo URL instead
+     */
+    public record Accepted(VerificationRequest request, IdNumber idNumber, PhotoVerdict.Accepted photo)
+            implements Verdict {
+    }
+
+    /**
+     * @param idNumber the parsed ID number when it was valid (to report birthday, sex and region); else null
+     */
+    public record Rejected(String reason, String message, String detail, IdNumber idNumber) implements Verdict {
+    }
+
+    private final PhotoCheck photos;
+    private final Clock clock;
+
+    public RequestValidation(PhotoCheck photos, Clock clock) {
+        this.photos = photos;
+        this.clock = clock;
+    }
+
+    public Verdict validate(VerificationRequest request) {
+        // Missing fields first, in the provider's order, so the wording matches what it would have said.
+        if (isBlank(request.name())) {
+            return new Rejected("missing-name", "未传入真实姓名xm", "the request has no name", null);
+        }
+        if (isBlank(request.idNumber())) {
+            return new Rejected("missing-id-number", "未传入身份证号码sfz", "the request has no ID number", null);
+        }
+        if (isBlank(request.image()) && isBlank(request.imageUrl())) {
+            return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl", null);
+        }
+        IdNumber idNumber = null;
+        IdCheck id = IdNumbers.check(request.idNumber(), LocalDate.now(clock));
+        if (id instanceof IdCheck.Valid valid) {
+            idNumber = valid.id();
+        }
+        Names.NameCheck name = Names.check(request.name());
+        if (name instanceof Names.NameCheck.Invalid invalid) {
+            return new Rejected(invalid.reason(), invalid.message(), invalid.detail(), idNumber);
+        }
+        if (id instanceof IdCheck.Invalid invalid) {
+            return new Rejected(invalid.reason(), "错误的身份证号码", invalid.detail(), null);
+        }
+        String sentName = ((Names.NameCheck.Valid) name).name();
+        if (!isBlank(request.image())) {
+            PhotoVerdict photo = photos.check(request.image());
+            if (photo instanceof PhotoVerdict.Rejected rejected) {
+                return new Rejected(rejected.reason(), rejected.message(), rejected.detail(), idNumber);
+            }
+            PhotoVerdict.Accepted accepted = (PhotoVerdict.Accepted) photo;
+            return new Accepted(sent(request, sentName, idNumber, accepted.base64(), null), idNumber, accepted);
+        }
+        String url = request.imageUrl().strip();
+        String urlProblem = urlProblem(url);
+        if (urlProblem != null) {
+            return new Rejected("image-url-invalid", "HTTP人像图片错误：下载失败", urlProblem, idNumber);
+        }
+        return new Accepted(sent(request, sentName, idNumber, null, url), idNumber, null);
+    }
+
+    private static VerificationRequest sent(VerificationRequest request, String name, IdNumber id, String image,
+                                            String imageUrl) {
+        return new VerificationRequest(request.requestId(), name, id.normalized(), image, imageUrl,
+                request.consentId(), request.source(), request.metadata());
+    }
+
+    /** Why the provider could not download from this URL, or null when it might. */
+    private static String urlProblem(String url) {
+        if (url.length() > MAX_IMAGE_CHARS) {
+            return "the photo URL is longer than the provider accepts (" + MAX_IMAGE_CHARS + " characters)";
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                return "the photo URL must start with http:// or https://";
+            }
+            if (uri.getHost() == null || uri.getHost().isBlank()) {
+                return "the photo URL has no host";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "the photo URL is not a valid URL (" + e.getReason() + ")";
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

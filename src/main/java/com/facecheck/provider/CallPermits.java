@@ -1,0 +1,111 @@
+package com.facecheck.provider;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Whether one more provider call may start now, without ever waiting: a stream task asks, and when the
+ * answer is no it keeps the call queued and asks again later.
+ *
+ * <p>Two limits. The calls-per-second limit holds for all worker instances together with no coordination:
+ * each stream task owns one input partition and so {@code 1/partitions} of the global rate, and a partition
+ * has one owner at a time. Within a task the limit is a token bucket whose burst plus one second of refill
+ * equals the task's share, so no one-second window can see more than the share, and the tasks together no
+ * more than the global rate. The in-flight limit is worker-wide and also sizes the HTTP connection pool.
+ */
+public final class CallPermits {
+
+    /** The worker-wide cap on calls in flight, shared by all tasks of one worker. */
+    public static final class InFlight {
+        private final int max;
+        private final AtomicInteger current = new AtomicInteger();
+
+        public InFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("the in-flight limit must be at least 1");
+            }
+            this.max = max;
+        }
+
+        boolean tryAcquire() {
+            while (true) {
+                int now = current.get();
+                if (now >= max) {
+                    return false;
+                }
+                if (current.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            current.decrementAndGet();
+        }
+
+        public int current() {
+            return current.get();
+        }
+    }
+
+    /** Refill is counted in thousandths so that fractional shares (e.g. 2.5 calls/s) refill exactly. */
+    private static final long SCALE = 1000;
+
+    private final Bucket rate;
+    private final InFlight inFlight;
+
+    private CallPermits(Bucket rate, InFlight inFlight) {
+        this.rate = rate;
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Permits for one task.
+     *
+     * @param globalCallsPerSecond the limit for all instances together; 0 or less means no rate limit
+     * @param partitions           partitions of the input topic, i.e. how many tasks share the rate
+     */
+    public static CallPermits forTask(double globalCallsPerSecond, int partitions, InFlight inFlight) {
+        return forTask(globalCallsPerSecond, partitions, inFlight, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    static CallPermits forTask(double globalCallsPerSecond, int partitions, InFlight inFlight, TimeMeter time) {
+        if (globalCallsPerSecond <= 0) {
+            return new CallPermits(null, inFlight);
+        }
+        double share = globalCallsPerSecond / partitions;
+        // A burst of 5 % of the share (at least one call), and the rest refilled evenly over the second.
+        long burst = Math.max(1, (long) Math.floor(share * 0.05));
+        double refillPerSecond = share - burst;
+        if (refillPerSecond <= 0) {
+            throw new IllegalArgumentException("a rate of " + globalCallsPerSecond + " calls/s over " + partitions
+                    + " partitions leaves each task less than one call per second; raise the rate or use fewer"
+                    + " partitions for the request topic");
+        }
+        long scaledTokens = Math.max(1, Math.round(refillPerSecond * SCALE));
+        Bucket bucket = Bucket.builder()
+                .addLimit(limit -> limit.capacity(burst).refillGreedy(scaledTokens, Duration.ofSeconds(SCALE)))
+                .withCustomTimePrecision(time)
+                .build();
+        return new CallPermits(bucket, inFlight);
+    }
+
+    /** Takes a permit for one call if both limits allow it now; the caller must {@link #release()} when it ends. */
+    public boolean tryAcquire() {
+        if (!inFlight.tryAcquire()) {
+            return false;
+        }
+        if (rate != null && !rate.tryConsume(1)) {
+            inFlight.release();
+            return false;
+        }
+        return true;
+    }
+
+    /** The call that held a permit has ended. */
+    public void release() {
+        inFlight.release();
+    }
+}

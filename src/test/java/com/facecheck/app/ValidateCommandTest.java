@@ -1,0 +1,70 @@
+package com.facecheck.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Json;
+import com.facecheck.testing.TestImages;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesOneVerdictPerRequestLineAndExitsZeroWhateverTheVerdicts() throws Exception {
+        String image = TestImages.jpegBase64(320, 400);
+        Path input = Files.write(dir.resolve("mixed.jsonl"), List.of(
+                "{\"requestId\":\"ok\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + image + "\"}",
+                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\"}",
+                "",
+                "{\"requestId\":\"bad-id\",\"name\":\"李三\",\"idNumber\":\"350203199001011230\",\"image\":\"" + image + "\"}",
+                "{\"requestId\":\"no-photo\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\"}",
+                "not json"), StandardCharsets.UTF_8);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = FacecheckCli.execute(new String[] {"validate", input.toString()}, new PrintWriter(out, true),
+                new PrintWriter(err, true));
+
+        assertThat(code).isZero();
+        List<JsonNode> verdicts = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            verdicts.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(verdicts).extracting(v -> v.path("line").asInt() + " " + v.path("ok").asBoolean() + " "
+                + v.path("reason").asText("-")).containsExactly("1 true -", "2 true -",
+                "4 false id-number-bad-check-character", "5 false missing-image", "6 false not-a-request");
+        JsonNode first = verdicts.get(0);
+        assertThat(first.path("name").asText()).isEqualTo("李**");
+        assertThat(first.path("idNumber").asText()).isEqualTo("3502*****3X");
+        assertThat(first.path("birthday").asText()).isEqualTo("1990-01-01");
+        assertThat(first.path("sex").asText()).isEqualTo("男");
+        assertThat(first.path("region").asText()).contains("厦门");
+        assertThat(first.path("photo").path("bytesAfter").asInt()).isPositive();
+        JsonNode legacy = verdicts.get(1);
+        assertThat(legacy.path("idConvertedFrom15").asBoolean()).isTrue();
+        assertThat(legacy.path("birthday").asText()).isEqualTo("1985-05-12");
+        assertThat(legacy.path("photo").path("source").asText()).isEqualTo("url");
+        assertThat(out.toString()).doesNotContain("35020319900101123X").doesNotContain("李三").doesNotContain(image.substring(0, 40));
+        assertThat(err.toString()).contains("validated 5 requests: 2 ok, 2 rejected, 1 not requests");
+    }
+
+    @Test
+    void anUnreadableInputIsTheOnlyFailure() {
+        StringWriter err = new StringWriter();
+        int code = FacecheckCli.execute(new String[] {"validate", dir.resolve("missing.jsonl").toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(FacecheckCli.USAGE);
+        assertThat(err.toString().strip()).contains("no such file").doesNotContain("\n");
+    }
+}

@@ -1,0 +1,113 @@
+package com.facecheck.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.testing.SamplePeople;
+import com.facecheck.testing.TestImages;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The simulator's limits, faults and admin endpoint, seen through the real client. */
+class SimulatorBehaviourTest {
+
+    private static final String IMAGE = TestImages.jpegBase64(320, 400);
+    private static final AppCode APP_CODE = AppCode.of("simulator-test-code");
+
+    private Vertx vertx;
+    private ProviderSimulator simulator;
+    private HttpProvider client;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(APP_CODE),
+                ProviderSimulator.defaultIdentities());
+        port = simulator.start(0);
+        client = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + port), new Credentials.AppCodeAuth(APP_CODE),
+                Duration.ofMillis(800), 16);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        simulator.close();
+        vertx.close();
+    }
+
+    private ProviderAnswer verified() throws Exception {
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        return client.verify(new VerificationRequest("r", person.name(), person.idNumber(), IMAGE, null, null, null, null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void thePerIdLimitAnswersErrorEightOnceSpent() throws Exception {
+        simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 0, 2, 0));
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Throttled.class);
+    }
+
+    @Test
+    void aSpentQuotaStopsBillingAndMakesTheProviderUnavailable() throws Exception {
+        simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 1, 0, 0));
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
+        assertThat(verified()).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class,
+                u -> assertThat(u.message()).contains("Quota Exhausted"));
+        assertThat(simulator.billedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void flowControlThrottlesCallsOverTheRate() throws Exception {
+        simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(1, 0, 0, 0));
+        var first = verified();
+        var second = verified();
+        // Both may straddle a second boundary; at least one of three in quick succession is throttled.
+        var third = verified();
+        assertThat(java.util.List.of(first, second, third)).hasAtLeastOneElementOfType(ProviderAnswer.Throttled.class);
+    }
+
+    @Test
+    void everyFaultKindIsClassifiedAsATransientFailure() throws Exception {
+        for (SimulatorBehaviour faulty : new SimulatorBehaviour[] {
+                SimulatorBehaviour.wellBehaved().withFaults(1, 0, 0, 0),
+                SimulatorBehaviour.wellBehaved().withFaults(0, 1, 0, 0),
+                SimulatorBehaviour.wellBehaved().withFaults(0, 0, 1, 0),
+                SimulatorBehaviour.wellBehaved().withFaults(0, 0, 0, 1)}) {
+            simulator.behaviour(faulty);
+            assertThat(verified()).as(faulty.toString()).isInstanceOf(ProviderAnswer.TransientFailure.class);
+        }
+        assertThat(simulator.billedCalls()).isZero();
+    }
+
+    @Test
+    void latencyIsAddedAndBehaviourChangesOverTheAdminEndpoint() throws Exception {
+        WebClient admin = WebClient.create(vertx);
+        var changed = admin.put(port, "127.0.0.1", "/admin/behaviour")
+                .sendBuffer(Buffer.buffer("{\"latencyMillis\":300}")).toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        long started = System.nanoTime();
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+        var refused = admin.put(port, "127.0.0.1", "/admin/behaviour")
+                .sendBuffer(Buffer.buffer("{\"timeoutRate\":2}")).toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        var counters = admin.get(port, "127.0.0.1", "/admin/counters").send().toCompletionStage()
+                .toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsJsonObject();
+        assertThat(counters.getLong("billed")).isEqualTo(1L);
+        admin.close();
+    }
+}
