@@ -97,7 +97,10 @@ final class DemoCommand implements Callable<Integer> {
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             URI provider = externalProvider;
-            if (simulator != null) {
+            if (!localReasons.isEmpty()) {
+            out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
+        }
+        if (simulator != null) {
                 provider = URI.create("http://127.0.0.1:" + simulator.start(0));
                 out.println("Provider simulator listening on " + provider);
             }
@@ -260,12 +263,14 @@ final class DemoCommand implements Callable<Integer> {
 
         long results = records.stream().filter(r -> names.results().containsValue(r.topic())).count();
         long local = 0;
+        List<String> localReasons = new ArrayList<>();
         Map<String, String> samples = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             if (names.results().containsValue(r.topic())) {
                 VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
                 if (VerificationResult.DECIDED_LOCALLY.equals(result.decidedBy())) {
                     local++;
+                    localReasons.add(result.reason());
                 }
                 if (samples.size() < SAMPLES && !samples.containsKey(result.outcome())) {
                     samples.put(result.outcome(), new String(r.value(), StandardCharsets.UTF_8));
@@ -276,6 +281,9 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%d requests sent: %d results (%d decided locally, without a call), %d poison,"
                         + " %d retryable dead letters.%n", sent, results, local,
                 counts.get(names.poisonDeadLetters()), counts.get(names.retryableDeadLetters()));
+        if (!localReasons.isEmpty()) {
+            out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
+        }
         if (simulator != null) {
             out.printf(Locale.ROOT, "Provider simulator: %d billed calls, %d not billed.%n",
                     simulator.billedCalls(), simulator.notBilledCalls());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -163,7 +164,9 @@ public final class ProviderSimulator implements AutoCloseable {
         router.put("/admin/behaviour").handler(BodyHandler.create(false)).handler(this::changeBehaviour);
         router.get("/admin/behaviour").handler(this::showBehaviour);
         try {
-            server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            // The default form-field limit (8 KB) is far below a photo; the provider takes up to 100 KB.
+            server = vertx.createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(2 * MAX_IMAGE_CHARS))
+                    .requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the provider simulator could not listen on port " + port + ": " + e.getMessage(), e);

@@ -69,6 +69,26 @@ class ContractDocTest {
         assertThat(documented).isEqualTo(code);
     }
 
+    @Test
+    void theReasonTableListsExactlyTheReasonsTheChecksGive() throws Exception {
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| [^|]+ \\| [^|]+ \\|$").matcher(Files.readString(DOC));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        java.util.Set<String> inCode = new java.util.TreeSet<>();
+        Pattern literal = Pattern.compile("\"((?:missing|name|id-number|image)-[a-z0-9-]+)\"");
+        try (var files = Files.walk(Path.of("src", "main", "java", "com", "facecheck", "identity"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = literal.matcher(Files.readString(file));
+                while (m.find()) {
+                    inCode.add(m.group(1));
+                }
+            }
+        }
+        assertThat(documented).isEqualTo(inCode);
+    }
+
     private static List<String> blocks(String infoString) throws Exception {
         Matcher block = Pattern.compile("(?s)```" + Pattern.quote(infoString) + "\\n(.*?)```").matcher(Files.readString(DOC));
         List<String> found = new ArrayList<>();

@@ -92,6 +92,18 @@ class HttpProviderTest {
     }
 
     @Test
+    void aPhotoNearTheProvidersSizeLimitGetsThroughWhileALargerOneIsRefused() throws Exception {
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        String nearLimit = "/9j/" + "A".repeat(100 * 1024 - 10);
+        assertThat(provider.verify(new VerificationRequest("r", person.name(), person.idNumber(), nearLimit, null, null, null, null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS)).isInstanceOf(ProviderAnswer.Verdict.class);
+        String overLimit = nearLimit + "A".repeat(20);
+        assertThat(provider.verify(new VerificationRequest("r", person.name(), person.idNumber(), overLimit, null, null, null, null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ProviderAnswer.Refused.class,
+                r -> assertThat(r.message()).isEqualTo("传入人像图片img字符串长度超限"));
+    }
+
+    @Test
     void unknownIdAndWrongNameAreVerdictsToo() throws Exception {
         var known = SamplePeople.answering(Outcome.VERIFIED);
         assertThat(call(provider, known.name(), "350203199001019995"))
