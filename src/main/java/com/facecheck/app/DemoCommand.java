@@ -97,10 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             URI provider = externalProvider;
-            if (!localReasons.isEmpty()) {
-            out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
-        }
-        if (simulator != null) {
+            if (simulator != null) {
                 provider = URI.create("http://127.0.0.1:" + simulator.start(0));
                 out.println("Provider simulator listening on " + provider);
             }
