@@ -4,6 +4,8 @@ import com.facecheck.contract.RequestParser;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.HttpProvider;
+import com.facecheck.provider.ProviderCircuit;
+import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.Topics;
 import io.vertx.core.Vertx;
@@ -53,9 +55,9 @@ public final class Worker implements AutoCloseable {
         KeyedHasher hasher = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
         Topics topics = new Topics(config.topics(), new RequestParser(hasher));
         CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
-        var topology = FacecheckTopology.build(topics, provider,
-                () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight), Clock.systemUTC(),
-                FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
+        var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
+                new ProviderCircuit(config.probeInterval()), config.retry(), config.onUnavailable());
+        var topology = FacecheckTopology.build(topics, calls, Clock.systemUTC(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",

@@ -1,6 +1,8 @@
 package com.facecheck.app;
 
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.RetryPolicy;
+import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.TopicNames;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,9 @@ import java.util.Objects;
  * @param hashSecret  key of the HMAC that turns personal data into stable identifiers; never printed
  * @param maxInFlight provider calls in flight at once per worker, also the HTTP connection pool size
  * @param callsPerSecond provider calls per second for all instances together; 0 means no limit
+ * @param retry          how failed calls are tried again
+ * @param probeInterval  while the provider is unavailable, how often one call probes whether it is back
+ * @param onUnavailable  whether requests wait while the provider is unavailable, or fail to the dead letters
  * @param kafka       extra Kafka Streams/client properties, applied last
  */
 public record WorkerConfig(
@@ -29,6 +34,9 @@ public record WorkerConfig(
         Duration callTimeout,
         int maxInFlight,
         double callsPerSecond,
+        RetryPolicy retry,
+        Duration probeInterval,
+        CallSetup.OnUnavailable onUnavailable,
         String hashSecret,
         int streamThreads,
         Duration commitInterval,
@@ -51,6 +59,9 @@ public record WorkerConfig(
                 "the call timeout must be positive");
         require(maxInFlight >= 1 && maxInFlight <= 10_000, "max in-flight calls must be 1–10000");
         require(callsPerSecond >= 0 && Double.isFinite(callsPerSecond), "calls per second must be 0 (no limit) or more");
+        Objects.requireNonNull(retry, "retry");
+        require(probeInterval != null && !probeInterval.isNegative() && !probeInterval.isZero(), "the probe interval must be positive");
+        Objects.requireNonNull(onUnavailable, "onUnavailable");
         require(hashSecret != null && hashSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_HASH_SECRET_BYTES,
                 "the hash secret must be at least " + MIN_HASH_SECRET_BYTES + " bytes: set FACECHECK_HASH_SECRET"
                         + " to a long random value, the same on every instance");
@@ -64,22 +75,32 @@ public record WorkerConfig(
     public static WorkerConfig defaults(String bootstrapServers, URI providerUrl, Credentials credentials, String hashSecret,
                                         Path stateDir) {
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
-                credentials, Duration.ofSeconds(10), 256, 0, hashSecret, 1, Duration.ofMillis(100), Map.of());
+                credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
+                CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Map.of());
     }
 
     public WorkerConfig withApplicationId(String id) {
         return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
-                maxInFlight, callsPerSecond, hashSecret, streamThreads, commitInterval, kafka);
+                maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, kafka);
     }
 
     public WorkerConfig withTopics(TopicNames names) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
-                maxInFlight, callsPerSecond, hashSecret, streamThreads, commitInterval, kafka);
+                maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, kafka);
     }
 
     public WorkerConfig withCallsPerSecond(double limit) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, limit, hashSecret, streamThreads, commitInterval, kafka);
+                callTimeout, maxInFlight, limit, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, kafka);
+    }
+
+    public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,
+                commitInterval, kafka);
     }
 
     private static void require(boolean condition, String message) {
@@ -92,7 +113,8 @@ public record WorkerConfig(
     public String toString() {
         return "WorkerConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
                 + ", stateDir=" + stateDir + ", topics=" + topics + ", providerUrl=" + providerUrl
-                + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond
+                + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond + ", retry=" + retry + ", probeInterval=" + probeInterval
+                + ", onUnavailable=" + onUnavailable
                 + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
                 + ", kafka=" + kafka.keySet() + "]";
     }

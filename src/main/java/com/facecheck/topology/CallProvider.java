@@ -3,13 +3,14 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.CallPermits;
-import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the provider without blocking the stream thread, and without losing a call to a crash.
+ *
+ * <p>Calls start when the task's permits allow (rate share, in-flight cap) and the provider is available;
+ * failures worth retrying are tried again after a backoff, their due time kept in the store with the call.
  *
  * <p>A request is written to the changelogged pending-calls store before its call starts. Answers arrive
  * on an HTTP thread and only join a queue; the stream thread takes them off the queue (on each record and
@@ -42,19 +46,24 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
     private record Completion(String requestId, ProviderAnswer answer) {
     }
 
-    private final Provider provider;
+    /** A call waiting for its next attempt. */
+    private record Scheduled(long dueAt, String requestId) {
+    }
+
+    private final CallSetup setup;
     private final CallPermits permits;
     private final Clock clock;
     private final Duration drainInterval;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    /** Stored calls not started yet, oldest first: they wait for a permit (rate or in-flight limit). */
+    /** Stored calls ready to start, oldest first: they wait for a permit or for the provider to be available. */
     private final Deque<String> waiting = new ArrayDeque<>();
+    private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>(Comparator.comparingLong(Scheduled::dueAt));
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingCall> pending;
 
-    CallProvider(Provider provider, CallPermits permits, Clock clock, Duration drainInterval) {
-        this.provider = provider;
-        this.permits = permits;
+    CallProvider(CallSetup setup, Clock clock, Duration drainInterval) {
+        this.setup = setup;
+        this.permits = setup.permits().get();
         this.clock = clock;
         this.drainInterval = drainInterval;
     }
@@ -84,7 +93,7 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
             var source = context.recordMetadata();
             PendingCall call = new PendingCall(request, source.map(m -> m.topic()).orElse(null),
                     source.map(m -> m.partition()).orElse(-1), source.map(m -> m.offset()).orElse(-1L),
-                    record.timestamp(), DeadLetters.replayCount(record.headers()), 1);
+                    record.timestamp(), DeadLetters.replayCount(record.headers()), 0, clock.millis(), 0);
             pending.put(request.requestId(), call);
             waiting.addLast(request.requestId());
         }
@@ -96,19 +105,32 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
         int resumed = 0;
         try (var entries = pending.all()) {
             while (entries.hasNext()) {
-                waiting.addLast(entries.next().key);
+                var entry = entries.next();
+                schedule(entry.key, entry.value.dueAt());
                 resumed++;
             }
         }
         if (resumed > 0) {
-            LOG.info("task {} resumed {} provider calls that were in flight when it last stopped",
+            LOG.info("task {} resumed {} provider calls that were pending when it last stopped",
                     context.taskId(), resumed);
         }
     }
 
-    /** Starts waiting calls, oldest first, while the permits allow. */
+    private void schedule(String requestId, long dueAt) {
+        if (dueAt <= clock.millis()) {
+            waiting.addLast(requestId);
+        } else {
+            scheduled.add(new Scheduled(dueAt, requestId));
+        }
+    }
+
+    /** Starts waiting calls, oldest first, while the provider is available and the permits allow. */
     private void dispatch() {
-        while (!waiting.isEmpty() && permits.tryAcquire()) {
+        long now = clock.millis();
+        while (!scheduled.isEmpty() && scheduled.peek().dueAt() <= now) {
+            waiting.addLast(scheduled.poll().requestId());
+        }
+        while (!waiting.isEmpty() && setup.circuit().allowsCall(now) && permits.tryAcquire()) {
             PendingCall call = pending.get(waiting.pollFirst());
             if (call == null) {
                 permits.release();
@@ -120,7 +142,7 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
 
     private void startCall(PendingCall call) {
         String requestId = call.request().requestId();
-        provider.verify(call.request()).whenComplete((answer, failure) -> {
+        setup.provider().verify(call.request()).whenComplete((answer, failure) -> {
             permits.release();
             completions.add(new Completion(requestId, answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
@@ -136,22 +158,43 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
     }
 
     private void finish(Completion completion) {
-        PendingCall call = pending.get(completion.requestId());
+        String requestId = completion.requestId();
+        PendingCall call = pending.get(requestId);
+        ProviderAnswer answer = completion.answer();
+        long now = clock.millis();
+        setup.circuit().record(answer, now);
         if (call == null) {
             return; // already finished by an earlier answer to the same request
         }
-        Instant now = clock.instant();
-        ProviderAnswer answer = completion.answer();
-        VerificationResult result = Results.fromAnswer(call.request(), answer, call.attempts(),
+        if (answer instanceof ProviderAnswer.ProviderUnavailable && setup.onUnavailable() == CallSetup.OnUnavailable.PAUSE) {
+            waiting.addFirst(requestId); // not an attempt: the call was refused before the provider saw it
+            return;
+        }
+        if (answer instanceof ProviderAnswer.TransientFailure || answer instanceof ProviderAnswer.Throttled) {
+            long backoff = setup.retry().backoffMillis(call.attemptsMade() + 1);
+            if (setup.retry().allowsAnother(call.attemptsMade() + 1, call.takenAt(), now, backoff)) {
+                PendingCall retry = call.retryAt(now + backoff);
+                pending.put(requestId, retry);
+                scheduled.add(new Scheduled(retry.dueAt(), requestId));
+                return;
+            }
+        }
+        writeResult(call, answer, Instant.ofEpochMilli(now));
+        pending.delete(requestId);
+    }
+
+    private void writeResult(PendingCall call, ProviderAnswer answer, Instant now) {
+        int attempts = call.attemptsMade() + 1;
+        VerificationResult result = Results.fromAnswer(call.request(), answer, attempts,
                 Instant.ofEpochMilli(call.receivedAt()), now);
         context.forward(new Record<String, Object>(result.requestId(), result, call.receivedAt()),
                 FacecheckTopology.RESULTS);
         if (Results.isRetryableFailure(answer)) {
-            LOG.warn("request {} failed at the provider and goes to the retryable dead letters: {}",
-                    result.requestId(), result.message());
+            LOG.warn("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",
+                    result.requestId(), attempts, result.message());
             context.forward(new Record<String, Object>(result.requestId(), call.request(), call.receivedAt(),
-                    DeadLetters.headers(call, result.reason(), result.message(), now)), FacecheckTopology.RETRYABLE);
+                    DeadLetters.headers(call, attempts, result.reason(), result.message(), now)),
+                    FacecheckTopology.RETRYABLE);
         }
-        pending.delete(completion.requestId());
     }
 }

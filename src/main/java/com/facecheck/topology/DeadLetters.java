@@ -24,7 +24,7 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    static Headers headers(PendingCall call, String reasonCode, String reason, Instant failedAt) {
+    static Headers headers(PendingCall call, int attempts, String reasonCode, String reason, Instant failedAt) {
         RecordHeaders headers = new RecordHeaders();
         put(headers, REASON, reason);
         put(headers, REASON_CODE, reasonCode);
@@ -32,7 +32,7 @@ public final class DeadLetters {
         put(headers, SOURCE_PARTITION, Integer.toString(call.sourcePartition()));
         put(headers, SOURCE_OFFSET, Long.toString(call.sourceOffset()));
         put(headers, FAILED_AT, failedAt.toString());
-        put(headers, ATTEMPTS, Integer.toString(call.attempts()));
+        put(headers, ATTEMPTS, Integer.toString(attempts));
         put(headers, REPLAY_COUNT, Integer.toString(call.replayCount()));
         return headers;
     }

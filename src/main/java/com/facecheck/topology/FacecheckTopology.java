@@ -3,11 +3,8 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
-import com.facecheck.provider.CallPermits;
-import com.facecheck.provider.Provider;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -28,11 +25,7 @@ public final class FacecheckTopology {
     private FacecheckTopology() {
     }
 
-    /**
-     * @param permits makes the call permits of one stream task (its share of the rate, the shared in-flight cap)
-     */
-    public static Topology build(Topics topics, Provider provider, Supplier<CallPermits> permits, Clock clock,
-                                 Duration drainInterval) {
+    public static Topology build(Topics topics, CallSetup calls, Clock clock, Duration drainInterval) {
         var requests = topics.requests();
         var retryable = topics.retryable();
         TopicNameExtractor<String, VerificationResult> byOutcome =
@@ -46,7 +39,7 @@ public final class FacecheckTopology {
                 // 2. What is certainly invalid is answered here, with result 7 and no call; photos are made to fit.
                 .addProcessor(CHECK, () -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), clock), REQUESTS)
                 // 3. The provider is called asynchronously; calls in flight live in a store and survive crashes.
-                .addProcessor(CALL, () -> new CallProvider(provider, permits.get(), clock, drainInterval), CHECK)
+                .addProcessor(CALL, () -> new CallProvider(calls, clock, drainInterval), CHECK)
                 .addStateStore(CallProvider.storeBuilder(), CALL)
                 // 4. Every result goes to the topic of its code.
                 .addSink(RESULTS, byOutcome, new StringSerializer(),

@@ -50,9 +50,10 @@ final class Results {
                 false, attempts, by, providerId, receivedAt, completedAt);
     }
 
-    /** True for answers whose request a later replay could still get verified. */
+    /** True for answers whose request a later replay could still get verified: failures and throttling. */
     static boolean isRetryableFailure(ProviderAnswer answer) {
-        return answer instanceof ProviderAnswer.TransientFailure || answer instanceof ProviderAnswer.ProviderUnavailable;
+        return answer instanceof ProviderAnswer.TransientFailure || answer instanceof ProviderAnswer.ProviderUnavailable
+                || answer instanceof ProviderAnswer.Throttled;
     }
 
     static String failureReason(ProviderAnswer answer) {

@@ -1,20 +1,18 @@
 package com.facecheck.bench;
 
 import com.facecheck.contract.RequestParser;
-import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.PhotoCheck;
-import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.identity.RequestValidation;
+import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.testing.TestImages;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -24,59 +22,61 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the checks before a call cost on the stream thread: a typical request (40 KB photo, parsed and
- * validated, photo decoded) and the re-encoding of a 2 MB photo. Run with {@code bench/run IdentityBenchmark}.
+ * What the checks before a call cost on the stream thread: a whole typical request (parsed, validated, its
+ * 40 KB photo checked), and the two paths of {@link PhotoCheck}: a photo already small enough, which should
+ * cost header parsing only, and a phone-sized photo, which is decoded, scaled and compressed until it fits.
+ * Run with {@code bench/run IdentityBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = "-Xmx1g")
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
 public class IdentityBenchmark {
 
-    private RequestParser parser;
-    private RequestValidation validation;
-    private PhotoCheck photos;
+    private final PhotoCheck check = new PhotoCheck();
+    private final RequestParser parser =
+            new RequestParser(new KeyedHasher("benchmark-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
+    private final RequestValidation validation = new RequestValidation(check, Clock.systemUTC());
+    private String typical40kJpeg;
+    private String photo2Mb;
     private byte[] typicalRequest;
-    private String largePhoto;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        parser = new RequestParser(new KeyedHasher("benchmark-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
-        photos = new PhotoCheck();
-        validation = new RequestValidation(photos, Clock.systemUTC());
-        byte[] typical = sized(40 * 1024, 480, 600);
-        typicalRequest = ("{\"requestId\":\"bench-1\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\""
-                + TestImages.base64(typical) + "\",\"source\":\"bench\"}").getBytes(StandardCharsets.UTF_8);
-        byte[] large = sized(2 * 1024 * 1024, 2000, 2600);
-        largePhoto = TestImages.base64(large);
-        System.out.printf("%nphotos: typical %d bytes, large %d bytes%n", typical.length, large.length);
-        if (!(validation.validate(parser.parse(typicalRequest)) instanceof RequestValidation.Accepted)
-                || !(photos.check(largePhoto) instanceof PhotoVerdict.Accepted accepted && accepted.reencoded())) {
-            throw new IllegalStateException("the benchmark inputs are not what they should be");
+    @Setup
+    public void makePhotos() {
+        typical40kJpeg = TestImages.base64(TestImages.jpeg(TestImages.noisyPortrait(400, 500, 18, 1), 0.75f));
+        photo2Mb = TestImages.base64(TestImages.jpeg(TestImages.noisyPortrait(3000, 4000, 16, 2), 0.75f));
+        requireSize(typical40kJpeg, 35_000, 48_000);
+        requireSize(photo2Mb, 1_800_000, 2_600_000);
+        typicalRequest = ("{\"requestId\":\"bench-1\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\","
+                + "\"image\":\"" + typical40kJpeg + "\",\"consentId\":\"c-1\",\"source\":\"bench\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        if (!(validateTypicalRequest() instanceof RequestValidation.Accepted)) {
+            throw new IllegalStateException("the typical request is not accepted");
         }
-    }
-
-    /** A JPEG of about {@code bytes}: grain is raised until the file is large enough. */
-    private static byte[] sized(int bytes, int width, int height) {
-        for (int noise = 4; noise <= 255; noise += 4) {
-            byte[] jpeg = TestImages.jpeg(TestImages.face(width, height, BufferedImage.TYPE_INT_RGB, noise), 0.9f);
-            if (jpeg.length >= bytes * 0.95) {
-                return jpeg;
-            }
-        }
-        throw new IllegalStateException("cannot make a " + bytes + "-byte photo at " + width + "x" + height);
     }
 
     @Benchmark
     public RequestValidation.Verdict validateTypicalRequest() {
-        VerificationRequest request = parser.parse(typicalRequest);
-        return validation.validate(request);
+        return validation.validate(parser.parse(typicalRequest));
+    }
+
+    /** Guards against measuring something else after a change to the generated images. */
+    private static void requireSize(String base64, int min, int max) {
+        int bytes = Base64.getDecoder().decode(base64).length;
+        if (bytes < min || bytes > max) {
+            throw new IllegalStateException("generated photo is " + bytes + " bytes, expected " + min + ".." + max);
+        }
     }
 
     @Benchmark
-    public PhotoVerdict reencodeTwoMegabytePhoto() {
-        return photos.check(largePhoto);
+    public PhotoVerdict checkTypical40kJpeg() {
+        return check.check(typical40kJpeg);
+    }
+
+    @Benchmark
+    public PhotoVerdict reencode2MbPhoto() {
+        return check.check(photo2Mb);
     }
 }

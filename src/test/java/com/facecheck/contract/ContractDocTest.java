@@ -71,7 +71,9 @@ class ContractDocTest {
 
     @Test
     void theReasonTableListsExactlyTheReasonsTheChecksGive() throws Exception {
-        Matcher row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| [^|]+ \\| [^|]+ \\|$").matcher(Files.readString(DOC));
+        String doc = Files.readString(DOC);
+        String reasons = doc.substring(doc.indexOf("### Reasons"), doc.indexOf("###", doc.indexOf("### Reasons") + 4));
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| [^|]+ \\| [^|]+ \\|$").matcher(reasons);
         java.util.Set<String> documented = new java.util.TreeSet<>();
         while (row.find()) {
             documented.add(row.group(1));

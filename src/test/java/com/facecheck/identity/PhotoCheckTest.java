@@ -1,147 +1,471 @@
 package com.facecheck.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import com.facecheck.identity.PhotoVerdict.Accepted;
+import com.facecheck.identity.PhotoVerdict.Rejected;
 import com.facecheck.testing.TestImages;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Random;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PhotoCheckTest {
 
+    private static final String UNREADABLE = "BASE64人像图片错误：无法处理图片信息";
+    private static final Color MARK = new Color(255, 0, 0);
+
     private final PhotoCheck check = new PhotoCheck();
 
-    private PhotoVerdict.Accepted accepted(String image) {
-        PhotoVerdict verdict = check.check(image);
-        assertThat(verdict).isInstanceOf(PhotoVerdict.Accepted.class);
-        return (PhotoVerdict.Accepted) verdict;
-    }
-
-    private String rejection(String image) {
-        PhotoVerdict verdict = check.check(image);
-        assertThat(verdict).isInstanceOf(PhotoVerdict.Rejected.class);
-        return ((PhotoVerdict.Rejected) verdict).reason();
-    }
+    // ---- sent as they are ----
 
     @Test
     void aSmallJpegIsSentAsItIs() {
-        byte[] jpeg = TestImages.jpeg(TestImages.face(320, 400, BufferedImage.TYPE_INT_RGB, 0), 0.8f);
-        var photo = accepted(TestImages.base64(jpeg));
-        assertThat(photo.reencoded()).isFalse();
-        assertThat(Base64.getDecoder().decode(photo.base64())).isEqualTo(jpeg);
-        assertThat(photo.width()).isEqualTo(320);
-        assertThat(photo.sentBytes()).isEqualTo(jpeg.length);
+        String image = TestImages.jpegBase64(320, 400);
+
+        Accepted accepted = accepted(check.check(image));
+
+        assertThat(accepted.base64()).isEqualTo(image);
+        assertThat(accepted.format()).isEqualTo("jpeg");
+        assertThat(accepted.reencoded()).isFalse();
+        assertThat(List.of(accepted.width(), accepted.height())).containsExactly(320, 400);
+        assertThat(accepted.sentBytes()).isEqualTo(accepted.originalBytes()).isEqualTo(bytes(image).length);
     }
 
     @Test
-    void aLargePhotoIsReencodedUnderFiftyKilobytesKeepingTheFaceUsable() {
-        byte[] large = TestImages.jpeg(TestImages.face(1800, 2400, BufferedImage.TYPE_INT_RGB, 60), 0.95f);
-        assertThat(large.length).isGreaterThan(1_000_000);
+    void aSmallPngIsSentAsItIs() {
+        byte[] png = TestImages.png(TestImages.noisyPortrait(200, 260, 4, 1));
+        assertThat(png.length).isLessThan(PhotoCheck.MAX_SENT_BYTES);
 
-        var photo = accepted(TestImages.base64(large));
+        Accepted accepted = accepted(check.check(TestImages.base64(png)));
 
-        assertThat(photo.reencoded()).isTrue();
-        assertThat(photo.originalBytes()).isEqualTo(large.length);
-        assertThat(photo.sentBytes()).isLessThanOrEqualTo(PhotoCheck.MAX_SENT_BYTES);
-        assertThat(Base64.getDecoder().decode(photo.base64())).hasSize(photo.sentBytes());
-        assertThat(Math.min(photo.width(), photo.height())).isGreaterThanOrEqualTo(PhotoCheck.PREFERRED_SHORT_SIDE);
-        assertThat((double) photo.width() / photo.height()).isCloseTo(1800.0 / 2400, org.assertj.core.data.Offset.offset(0.01));
-        BufferedImage sent = TestImages.decode(photo.base64());
-        assertThat(sent.getWidth()).isEqualTo(photo.width());
+        assertThat(accepted.base64()).isEqualTo(TestImages.base64(png));
+        assertThat(accepted.format()).isEqualTo("png");
+        assertThat(accepted.reencoded()).isFalse();
+        assertThat(List.of(accepted.width(), accepted.height())).containsExactly(200, 260);
     }
 
     @Test
-    void aSidewaysPhoneShotIsTurnedUpright() {
-        BufferedImage landscape = TestImages.face(1600, 1200, BufferedImage.TYPE_INT_RGB, 60);
-        for (boolean littleEndian : new boolean[] {true, false}) {
-            byte[] rotated = TestImages.withExifOrientation(TestImages.jpeg(landscape, 0.95f), 6, littleEndian);
-            assertThat(ExifOrientation.of(rotated)).isEqualTo(6);
-            var photo = accepted(TestImages.base64(rotated));
-            assertThat(photo.reencoded()).isTrue();
-            assertThat(photo.height()).as("stored 1600x1200, shown 1200x1600").isGreaterThan(photo.width());
-        }
-    }
-
-    @Test
-    void orientationsTurnPixelsTheRightWay() {
-        BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(0, 0, 0xFF0000); // red in the top-left corner
-        BufferedImage clockwise = PhotoCheck.upright(image, 6);
-        assertThat(clockwise.getWidth()).isEqualTo(2);
-        assertThat(clockwise.getRGB(1, 0) & 0xFFFFFF).isEqualTo(0xFF0000); // now top-right
-        BufferedImage counterClockwise = PhotoCheck.upright(image, 8);
-        assertThat(counterClockwise.getRGB(0, 2) & 0xFFFFFF).isEqualTo(0xFF0000); // now bottom-left
-        BufferedImage mirrored = PhotoCheck.upright(image, 2);
-        assertThat(mirrored.getRGB(2, 0) & 0xFFFFFF).isEqualTo(0xFF0000);
-    }
-
-    @Test
-    void dataUriLineBreaksUrlSafeAlphabetAndMissingPaddingAreAccepted() {
-        byte[] jpeg = TestImages.jpeg(TestImages.face(300, 360, BufferedImage.TYPE_INT_RGB, 30), 0.8f);
+    void dataUrlsLineBreaksTheUrlSafeAlphabetAndMissingPaddingAreAccepted() {
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyPortrait(300, 400, 8, 2), 0.8f);
         String standard = TestImages.base64(jpeg);
-        String mime = Base64.getMimeEncoder().encodeToString(jpeg);
         String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(jpeg);
-        for (String form : new String[] {"data:image/jpeg;base64," + standard, mime, urlSafe, " " + standard + "\n"}) {
-            assertThat(accepted(form).base64()).isEqualTo(standard);
+        assertThat(jpeg.length % 3).as("padding is needed").isNotZero();
+        assertThat(urlSafe).as("the alphabets differ for these bytes").doesNotContain("+", "/").isNotEqualTo(standard.replace("=", ""));
+
+        for (String variant : List.of("data:image/jpeg;base64," + standard, "DATA:image/jpg;BASE64," + urlSafe,
+                Base64.getMimeEncoder().encodeToString(jpeg), "\n " + urlSafe + "\r\n", standard.replace("=", ""))) {
+            Accepted accepted = accepted(check.check(variant));
+            assertThat(accepted.base64()).isEqualTo(standard);
+            assertThat(accepted.reencoded()).isFalse();
+        }
+    }
+
+    // ---- re-encoded ----
+
+    @Test
+    void aLargePhotoIsReencodedUnderTheLimitAtAUsefulSize() throws IOException {
+        byte[] original = TestImages.jpeg(TestImages.noisyPortrait(3000, 4000, 16, 3), 0.75f);
+        assertThat(original.length).isGreaterThan(1_500_000);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(original)));
+
+        byte[] sent = bytes(accepted.base64());
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat(accepted.format()).isEqualTo("jpeg");
+        assertThat(accepted.originalBytes()).isEqualTo(original.length);
+        assertThat(accepted.sentBytes()).isEqualTo(sent.length).isLessThanOrEqualTo(PhotoCheck.MAX_SENT_BYTES);
+        assertThat(accepted.base64().length()).isLessThanOrEqualTo(RequestValidation.MAX_IMAGE_CHARS);
+        BufferedImage decoded = decode(sent);
+        assertThat(List.of(decoded.getWidth(), decoded.getHeight())).containsExactly(accepted.width(), accepted.height());
+        assertThat(Math.min(decoded.getWidth(), decoded.getHeight())).isGreaterThanOrEqualTo(300);
+        assertThat((double) decoded.getHeight() / decoded.getWidth()).isCloseTo(4.0 / 3, offset(0.01));
+        assertThat(rgbAt(decoded, 0.5, 0.45)).as("the face is still face-coloured")
+                .satisfies(rgb -> assertClose(rgb, new int[] {220, 180, 150}, 20));
+    }
+
+    @Test
+    void theReencodedPhotoCarriesNoMetadata() {
+        byte[] original = withExifOrientation(TestImages.jpeg(TestImages.noisyPortrait(900, 1200, 16, 4), 0.9f),
+                1, ByteOrder.BIG_ENDIAN);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(original)));
+
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat(new String(bytes(accepted.base64()), StandardCharsets.ISO_8859_1)).doesNotContain("Exif");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BIG_ENDIAN", "LITTLE_ENDIAN"})
+    void exifOrientation6TurnsALargePhotoUpright(String byteOrder) throws IOException {
+        // Stored landscape with the mark top-left; upright it is portrait with the mark top-right.
+        BufferedImage stored = marked(TestImages.noisyPortrait(1600, 1200, 16, 5));
+        byte[] original = withExifOrientation(TestImages.jpeg(stored, 0.9f), 6,
+                byteOrder.equals("BIG_ENDIAN") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        assertThat(original.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(original)));
+
+        BufferedImage upright = decode(bytes(accepted.base64()));
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat((double) upright.getHeight() / upright.getWidth()).isCloseTo(4.0 / 3, offset(0.01));
+        assertClose(rgbAt(upright, 0.97, 0.03), new int[] {255, 0, 0}, 60);
+        assertThat(rgbAt(upright, 0.03, 0.03)[1]).as("top-left is not marked").isGreaterThan(120);
+    }
+
+    @ParameterizedTest(name = "orientation {0}: mark at x={1}, y={2}, sides swapped: {3}")
+    @CsvSource({"1, 0.05, 0.05, false", "2, 0.95, 0.05, false", "3, 0.95, 0.95, false", "4, 0.05, 0.95, false",
+            "5, 0.05, 0.05, true", "6, 0.95, 0.05, true", "7, 0.95, 0.95, true", "8, 0.05, 0.95, true"})
+    void everyExifOrientationIsApplied(int orientation, double markX, double markY, boolean swapped) throws IOException {
+        BufferedImage stored = marked(TestImages.noisyPortrait(300, 200, 2, 6));
+        byte[] original = withExifOrientation(TestImages.jpeg(stored, 0.9f), orientation, ByteOrder.LITTLE_ENDIAN);
+        assertThat(original.length).isLessThan(PhotoCheck.MAX_SENT_BYTES);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(original)));
+
+        BufferedImage upright = decode(bytes(accepted.base64()));
+        assertThat(accepted.reencoded()).isEqualTo(orientation != 1);
+        assertThat(List.of(upright.getWidth(), upright.getHeight())).containsExactlyElementsOf(swapped ? List.of(200, 300) : List.of(300, 200));
+        assertClose(rgbAt(upright, markX, markY), new int[] {255, 0, 0}, 60);
+    }
+
+    @Test
+    void aLargePngWithTransparencyIsReencodedOverWhite() throws IOException {
+        BufferedImage cutOut = new BufferedImage(900, 700, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage noise = TestImages.noisyPortrait(900, 700, 30, 7);
+        for (int y = 0; y < 700; y++) {
+            for (int x = 450; x < 900; x++) {
+                cutOut.setRGB(x, y, 0xFF000000 | noise.getRGB(x, y));
+            }
+        }
+        byte[] png = TestImages.png(cutOut);
+        assertThat(png.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(png)));
+
+        byte[] sent = bytes(accepted.base64());
+        assertThat(accepted.format()).isEqualTo("png");
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat(Arrays.copyOf(sent, 3)).as("sent as JPEG").containsExactly(0xFF, 0xD8, 0xFF);
+        assertThat(sent.length).isLessThanOrEqualTo(PhotoCheck.MAX_SENT_BYTES);
+        BufferedImage decoded = decode(sent);
+        assertClose(rgbAt(decoded, 0.25, 0.5), new int[] {255, 255, 255}, 6);
+        assertClose(rgbAt(decoded, 0.75, 0.1), new int[] {200, 210, 225}, 25);
+    }
+
+    @Test
+    void aLargeGreyscalePhotoIsReencoded() throws IOException {
+        BufferedImage grey = new BufferedImage(1000, 1300, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = grey.createGraphics();
+        g.drawImage(TestImages.noisyPortrait(1000, 1300, 30, 8), 0, 0, null);
+        g.dispose();
+        byte[] original = TestImages.jpeg(grey, 0.9f);
+        assertThat(original.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(original)));
+
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat(accepted.sentBytes()).isLessThanOrEqualTo(PhotoCheck.MAX_SENT_BYTES);
+        assertThat(decode(bytes(accepted.base64())).getWidth()).isEqualTo(accepted.width()).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void aPhotoOverTheDecodingBudgetIsSubsampledWithoutLosingItsShape() throws IOException {
+        BufferedImage stored = marked(TestImages.noisyPortrait(5000, 3600, 1, 9));
+        assertThat((long) 5000 * 3600).isGreaterThan(PhotoCheck.DECODE_PIXEL_BUDGET);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(TestImages.jpeg(stored, 0.75f))));
+
+        BufferedImage decoded = decode(bytes(accepted.base64()));
+        assertThat(List.of(decoded.getWidth(), decoded.getHeight())).containsExactly(833, 600);
+        assertClose(rgbAt(decoded, 0.02, 0.02), new int[] {255, 0, 0}, 60);
+    }
+
+    @Test
+    void checksFromSeveralThreadsGetTheSameAnswersAsOneByOne() throws Exception {
+        List<String> images = IntStream.range(0, 6)
+                .mapToObj(i -> TestImages.base64(TestImages.jpeg(TestImages.noisyPortrait(700 + 50 * i, 900, 16, i), 0.9f)))
+                .toList();
+        List<PhotoVerdict> oneByOne = images.stream().map(check::check).toList();
+
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<PhotoVerdict>> futures = pool.invokeAll(images.stream()
+                    .<Callable<PhotoVerdict>>map(image -> () -> check.check(image)).toList());
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(futures.get(i).get()).isEqualTo(oneByOne.get(i));
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
     @Test
-    void aPngIsSentAsAJpegWithTransparencyOnWhite() {
-        BufferedImage withAlpha = TestImages.face(600, 800, BufferedImage.TYPE_INT_ARGB, 0);
-        withAlpha.setRGB(0, 0, 0x00000000); // fully transparent corner
-        var photo = accepted(TestImages.base64(TestImages.encode(withAlpha, "png")));
-        assertThat(photo.format()).isEqualTo("png");
-        assertThat(photo.reencoded()).isTrue();
-        byte[] sent = Base64.getDecoder().decode(photo.base64());
-        assertThat(Arrays.copyOf(sent, 2)).isEqualTo(new byte[] {(byte) 0xFF, (byte) 0xD8});
-        assertThat(TestImages.decode(photo.base64()).getRGB(0, 0) & 0xFF).isGreaterThan(200);
+    void anAcceptedVerdictPrintsWithoutThePhoto() {
+        Accepted accepted = accepted(check.check(TestImages.jpegBase64(320, 400)));
+
+        assertThat(accepted.toString()).doesNotContain(accepted.base64().substring(0, 20))
+                .contains("width=320", "sentBytes=" + accepted.sentBytes());
+    }
+
+    // ---- rejected ----
+
+    @Test
+    void aTruncatedJpegIsUndecodableThoughImageIoWouldDecodeItSilently() throws IOException {
+        byte[] whole = bytes(TestImages.jpegBase64(320, 400));
+        byte[] truncated = Arrays.copyOf(whole, whole.length * 7 / 10);
+        assertThat(ImageIO.read(new ByteArrayInputStream(truncated))).as("ImageIO alone does not notice").isNotNull();
+
+        assertThat(rejected(check.check(TestImages.base64(truncated))))
+                .returns("image-undecodable", Rejected::reason).returns(UNREADABLE, Rejected::message);
     }
 
     @Test
-    void whatCannotBeAUsablePhotoIsRejectedWithItsReason() {
-        byte[] jpeg = TestImages.jpeg(TestImages.face(400, 500, BufferedImage.TYPE_INT_RGB, 40), 0.9f);
-        assertThat(rejection(TestImages.base64(Arrays.copyOf(jpeg, jpeg.length * 2 / 3)))).isEqualTo("image-undecodable");
-        assertThat(rejection(TestImages.base64(TestImages.encode(TestImages.face(200, 200, BufferedImage.TYPE_INT_RGB, 0), "gif"))))
-                .isEqualTo("image-unsupported-format");
-        byte[] noise = new byte[5000];
-        new Random(1).nextBytes(noise);
-        assertThat(rejection(TestImages.base64(noise))).isEqualTo("image-unsupported-format");
-        assertThat(rejection("这不是图片 not base64!")).isEqualTo("image-not-base64");
-        assertThat(rejection(TestImages.jpegBase64(50, 50))).isEqualTo("image-too-small");
-        assertThat(rejection("  ")).isEqualTo("image-empty");
-        byte[] corrupt = jpeg.clone();
-        Arrays.fill(corrupt, 20, corrupt.length - 2, (byte) 0x00);
-        assertThat(rejection(TestImages.base64(corrupt))).isEqualTo("image-undecodable");
+    void aTruncatedLargeJpegOrPngIsUndecodable() {
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyPortrait(1000, 1200, 16, 10), 0.9f);
+        byte[] png = TestImages.png(TestImages.noisyPortrait(600, 800, 16, 10));
+
+        for (byte[] whole : List.of(jpeg, png)) {
+            byte[] truncated = Arrays.copyOf(whole, whole.length - 100);
+            assertThat(truncated.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+            assertThat(rejected(check.check(TestImages.base64(truncated))).reason()).isEqualTo("image-undecodable");
+        }
     }
 
     @Test
-    void aHeaderClaimingAHugeImageIsRefusedBeforeDecoding() {
-        byte[] png = TestImages.encode(TestImages.face(120, 120, BufferedImage.TYPE_INT_RGB, 0), "png");
-        // IHDR data starts at byte 16: width and height, then the chunk's CRC over type and data.
-        writeInt(png, 16, 20_000);
-        writeInt(png, 20, 20_000);
+    void aCorruptJpegHeaderIsUndecodable() {
+        byte[] jpeg = bytes(TestImages.jpegBase64(320, 400));
+        byte[] corrupt = Arrays.copyOf(jpeg, jpeg.length);
+        Arrays.fill(corrupt, 20, 400, (byte) 0x11);
+
+        assertThat(rejected(check.check(TestImages.base64(corrupt))).reason()).isEqualTo("image-undecodable");
+    }
+
+    @Test
+    void aLargeJpegImageIoCannotDecodeIsUndecodable() throws IOException {
+        // Four components declared YCbCr by an Adobe marker: ImageIO reads the header, then refuses the pixels.
+        // (JDK 17 does decode plain CMYK and YCCK JPEGs, so those are re-encoded like any other.)
+        WritableRaster fourComponents = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 800, 800, 4, null);
+        SplittableRandom random = new SplittableRandom(11);
+        for (int y = 0; y < 800; y++) {
+            for (int x = 0; x < 800; x++) {
+                for (int band = 0; band < 4; band++) {
+                    fourComponents.setSample(x, y, band, random.nextInt(256));
+                }
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(new IIOImage(fourComponents, null, null));
+        } finally {
+            writer.dispose();
+        }
+        byte[] written = out.toByteArray();
+        byte[] adobeYCbCr = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 1};
+        byte[] jpeg = concat(Arrays.copyOf(written, 2), adobeYCbCr, Arrays.copyOfRange(written, 2, written.length));
+        assertThat(jpeg.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+
+        assertThat(rejected(check.check(TestImages.base64(jpeg))))
+                .returns("image-undecodable", Rejected::reason).returns(UNREADABLE, Rejected::message);
+    }
+
+    @Test
+    void otherImageFormatsAreUnsupported() {
+        BufferedImage picture = TestImages.noisyPortrait(200, 200, 4, 12);
+        byte[] webp = ByteBuffer.allocate(32).put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(24)
+                .put("WEBPVP8 ".getBytes(StandardCharsets.US_ASCII)).array();
+
+        for (var kind : List.of(List.of(TestImages.write(picture, "gif"), "GIF"), List.of(TestImages.write(picture, "bmp"), "BMP"),
+                List.of(webp, "WebP"))) {
+            Rejected rejected = rejected(check.check(TestImages.base64((byte[]) kind.get(0))));
+            assertThat(rejected.reason()).isEqualTo("image-unsupported-format");
+            assertThat(rejected.message()).isEqualTo("HTTP人像图片错误：不支持的文件格式");
+            assertThat(rejected.detail()).contains((String) kind.get(1));
+        }
+    }
+
+    @Test
+    void randomBytesAreNotAnImage() {
+        byte[] random = new byte[3000];
+        new SplittableRandom(13).nextBytes(random);
+        random[0] = 0x42;
+
+        Rejected rejected = rejected(check.check(TestImages.base64(random)));
+
+        assertThat(rejected.reason()).isEqualTo("image-unsupported-format");
+        assertThat(rejected.detail()).contains("unknown");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"这不是照片", "not base64!", "/9j/4AAQ$SkZJRg", "AAAAA", "AA==AA==", "AAA===",
+            "data:image/jpeg,/9j/4AAQ", "data:image/jpeg;base64"})
+    void textThatIsNotBase64IsRejected(String text) {
+        assertThat(rejected(check.check(text)))
+                .returns("image-not-base64", Rejected::reason).returns(UNREADABLE, Rejected::message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  \r\n", "data:image/jpeg;base64,", "=="})
+    void anEmptyPhotoIsMissing(String text) {
+        assertThat(rejected(check.check(text)))
+                .returns("image-empty", Rejected::reason).returns("未传入人像图片img", Rejected::message);
+        assertThat(rejected(check.check(null)).reason()).isEqualTo("image-empty");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"50, 50", "300, 99", "99, 300"})
+    void aPhotoUnder100PixelsOnEitherSideIsTooSmall(int width, int height) {
+        Rejected rejected = rejected(check.check(TestImages.jpegBase64(width, height)));
+
+        assertThat(rejected.reason()).isEqualTo("image-too-small");
+        assertThat(rejected.message()).isEqualTo(UNREADABLE);
+        assertThat(rejected.detail()).contains(width + "×" + height);
+        assertThat(check.check(TestImages.jpegBase64(Math.max(width, 100), Math.max(height, 100))))
+                .isInstanceOf(Accepted.class);
+    }
+
+    @Test
+    void anImageWhoseHeaderClaimsTooManyPixelsIsRefusedBeforeDecoding() {
+        byte[] png = TestImages.png(TestImages.noisyPortrait(200, 200, 4, 14));
+        byte[] jpeg = bytes(TestImages.jpegBase64(200, 200));
+
+        for (byte[] bomb : List.of(withPngSize(png, 8000, 6000), withJpegSize(jpeg, 60000, 60000))) {
+            Rejected rejected = rejected(check.check(TestImages.base64(bomb)));
+            assertThat(rejected.reason()).isEqualTo("image-too-large-to-process");
+            assertThat(rejected.message()).isEqualTo(UNREADABLE);
+        }
+        assertThat(check.check(TestImages.base64(withPngSize(png, 200, 200)))).as("the patching itself is sound")
+                .isInstanceOf(Accepted.class);
+    }
+
+    // ---- helpers ----
+
+    private static Accepted accepted(PhotoVerdict verdict) {
+        assertThat(verdict).isInstanceOf(Accepted.class);
+        return (Accepted) verdict;
+    }
+
+    private static Rejected rejected(PhotoVerdict verdict) {
+        assertThat(verdict).isInstanceOf(Rejected.class);
+        return (Rejected) verdict;
+    }
+
+    private static byte[] bytes(String base64) {
+        return Base64.getDecoder().decode(base64);
+    }
+
+    private static BufferedImage decode(byte[] bytes) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+        assertThat(image).as("decodable").isNotNull();
+        return image;
+    }
+
+    /** A red square in the top-left corner, a tenth of the short side wide. */
+    private static BufferedImage marked(BufferedImage image) {
+        Graphics2D g = image.createGraphics();
+        g.setColor(MARK);
+        int side = Math.min(image.getWidth(), image.getHeight()) / 10;
+        g.fillRect(0, 0, side, side);
+        g.dispose();
+        return image;
+    }
+
+    /** Mean RGB of a small patch centred at the given fractions of width and height. */
+    private static int[] rgbAt(BufferedImage image, double fx, double fy) {
+        int cx = (int) (fx * (image.getWidth() - 1));
+        int cy = (int) (fy * (image.getHeight() - 1));
+        int r = Math.max(1, Math.min(image.getWidth(), image.getHeight()) / 100);
+        int[] sum = new int[3];
+        int n = 0;
+        for (int y = Math.max(0, cy - r); y <= Math.min(image.getHeight() - 1, cy + r); y++) {
+            for (int x = Math.max(0, cx - r); x <= Math.min(image.getWidth() - 1, cx + r); x++) {
+                int rgb = image.getRGB(x, y);
+                sum[0] += (rgb >> 16) & 0xFF;
+                sum[1] += (rgb >> 8) & 0xFF;
+                sum[2] += rgb & 0xFF;
+                n++;
+            }
+        }
+        return new int[] {sum[0] / n, sum[1] / n, sum[2] / n};
+    }
+
+    private static void assertClose(int[] actual, int[] expected, int tolerance) {
+        for (int c = 0; c < 3; c++) {
+            assertThat(actual[c]).as("channel %d of %s", c, Arrays.toString(actual))
+                    .isBetween(expected[c] - tolerance, expected[c] + tolerance);
+        }
+    }
+
+    /** Inserts an APP1 Exif segment, as a camera writes it, whose IFD0 holds ImageWidth then Orientation. */
+    static byte[] withExifOrientation(byte[] jpeg, int orientation, ByteOrder order) {
+        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 2 * 12 + 4).order(order);
+        tiff.put((order == ByteOrder.LITTLE_ENDIAN ? "II" : "MM").getBytes(StandardCharsets.US_ASCII));
+        tiff.putShort((short) 42).putInt(8).putShort((short) 2);
+        tiff.putShort((short) 0x0100).putShort((short) 4).putInt(1).putInt(4000);
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(0);
+        byte[] exif = concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff.array());
+        byte[] segment = concat(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((exif.length + 2) >> 8), (byte) (exif.length + 2)}, exif);
+        return concat(Arrays.copyOf(jpeg, 2), segment, Arrays.copyOfRange(jpeg, 2, jpeg.length));
+    }
+
+    /** Rewrites the IHDR size, with its CRC, leaving the pixel data as it was. */
+    private static byte[] withPngSize(byte[] png, int width, int height) {
+        byte[] patched = png.clone();
+        ByteBuffer.wrap(patched).putInt(16, width).putInt(20, height);
         CRC32 crc = new CRC32();
-        crc.update(png, 12, 4 + 13);
-        writeInt(png, 29, (int) crc.getValue());
-        assertThat(rejection(TestImages.base64(png))).isEqualTo("image-too-large-to-process");
+        crc.update(patched, 12, 17);
+        ByteBuffer.wrap(patched).putInt(29, (int) crc.getValue());
+        return patched;
     }
 
-    @Test
-    void rejectionsNeverQuoteThePhoto() {
-        var verdict = (PhotoVerdict.Rejected) check.check("bm90IGFuIGltYWdl");
-        assertThat(verdict.detail()).doesNotContain("bm90").doesNotContain(new String(Base64.getDecoder()
-                .decode("bm90IGFuIGltYWdl"), StandardCharsets.UTF_8));
+    /** Rewrites the SOF0 size, leaving the scan data as it was. */
+    private static byte[] withJpegSize(byte[] jpeg, int width, int height) {
+        byte[] patched = jpeg.clone();
+        for (int i = 2; i + 9 < patched.length; i++) {
+            if (patched[i] == (byte) 0xFF && patched[i + 1] == (byte) 0xC0) {
+                ByteBuffer.wrap(patched).putShort(i + 5, (short) height).putShort(i + 7, (short) width);
+                return patched;
+            }
+        }
+        throw new IllegalArgumentException("no SOF0 marker");
     }
 
-    private static void writeInt(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 }

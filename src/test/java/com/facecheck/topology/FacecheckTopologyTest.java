@@ -8,6 +8,9 @@ import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
+import com.facecheck.provider.ProviderCircuit;
+import com.facecheck.provider.RetryPolicy;
+import com.facecheck.testing.MutableClock;
 import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
 import com.facecheck.testing.TestImages;
@@ -43,16 +46,34 @@ class FacecheckTopologyTest {
     private static final String IMAGE = TestImages.jpegBase64(320, 400);
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
 
-    /** A provider whose answers the test hands out, one future per request id. */
+    /** A provider whose answers the test hands out: one future per call, the latest per request id in the map. */
     private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
     private final List<String> callOrder = new ArrayList<>();
     private final Provider provider = request -> {
         callOrder.add(request.requestId());
-        return calls.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>());
+        CompletableFuture<ProviderAnswer> call = new CompletableFuture<>();
+        calls.put(request.requestId(), call);
+        return call;
     };
 
     @TempDir
     Path stateDir;
+
+    /** Moves with the driver's wall clock, so due times of retries pass when the test says so. */
+    private final MutableClock clock = new MutableClock(NOW);
+    private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30));
+    /** One attempt only, unless a test says otherwise: most tests look at what a single answer does. */
+    private RetryPolicy retry = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5));
+
+    private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
+        return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
+                onUnavailable);
+    }
+
+    private void advance(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
 
     private TopicNames names;
     private TopologyTestDriver driver;
@@ -60,6 +81,15 @@ class FacecheckTopologyTest {
 
     @BeforeEach
     void start() {
+        startDriver(CallSetup.OnUnavailable.DEAD_LETTER);
+    }
+
+    private void restart(CallSetup.OnUnavailable onUnavailable) {
+        driver.close();
+        startDriver(onUnavailable);
+    }
+
+    private void startDriver(CallSetup.OnUnavailable onUnavailable) {
         names = new TopicNames("in", Map.of(Outcome.THROTTLED, "retry-later", Outcome.FAILED, "retry-later"),
                 "dlq.retryable", "dlq.poison");
         Topics topics = new Topics(names, new RequestParser(new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8))));
@@ -69,9 +99,7 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
-        driver = new TopologyTestDriver(
-                FacecheckTopology.build(topics, provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)),
-                        Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(20)),
+        driver = new TopologyTestDriver(FacecheckTopology.build(topics, calls(onUnavailable), clock, Duration.ofMillis(20)),
                 props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -104,7 +132,7 @@ class FacecheckTopologyTest {
 
         calls.get("r2").complete(new ProviderAnswer.Verdict(Outcome.FACE_MISMATCH, false, "身份证号与姓名匹配，照片核验失败。",
                 "1990-01-01", "男", "福建省厦门市思明区", true, "gw-1"));
-        driver.advanceWallClockTime(Duration.ofMillis(25));
+        advance(Duration.ofMillis(25));
 
         VerificationResult result = onlyResult(Outcome.FACE_MISMATCH);
         assertThat(result.error()).isEqualTo(1);
@@ -120,7 +148,7 @@ class FacecheckTopologyTest {
     void aFailedCallYieldsResultNineAndTheWholeRequestOnTheRetryableDeadLetters() {
         send(request("r3"));
         calls.get("r3").complete(new ProviderAnswer.TransientFailure("gateway HTTP 503: Service Unavailable", "gw-3"));
-        driver.advanceWallClockTime(Duration.ofMillis(25));
+        advance(Duration.ofMillis(25));
 
         VerificationResult result = onlyResult(Outcome.FAILED);
         assertThat(result.reason()).isEqualTo("provider-call-failed");
@@ -144,7 +172,7 @@ class FacecheckTopologyTest {
         send(request("r5"));
         calls.get("r4").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
         calls.get("r5").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
-        driver.advanceWallClockTime(Duration.ofMillis(25));
+        advance(Duration.ofMillis(25));
 
         var shared = results(Outcome.THROTTLED).readValuesToList();
         assertThat(shared).extracting(VerificationResult::requestId, VerificationResult::error)
@@ -156,7 +184,7 @@ class FacecheckTopologyTest {
         send(request("r6"));
         send(request("r6"));
         calls.get("r6").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
-        driver.advanceWallClockTime(Duration.ofMillis(25));
+        advance(Duration.ofMillis(25));
 
         assertThat(callOrder).containsExactly("r6");
         assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(1);
@@ -174,6 +202,72 @@ class FacecheckTopologyTest {
         assertThat(header(poison.get(0).headers().lastHeader("__streams.errors.message")))
                 .contains("not valid JSON").doesNotContain("not json at all");
         assertThat(onlyResult(Outcome.INVALID_REQUEST).reason()).isEqualTo("missing-name");
+    }
+
+    @Test
+    void aFailedCallIsTriedAgainAfterItsBackoffAndTheResultCountsTheAttempts() {
+        retry = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        send(request("r8"));
+        calls.get("r8").complete(new ProviderAnswer.TransientFailure("gateway HTTP 504", null));
+        advance(Duration.ofMillis(25));
+        assertThat(callOrder).containsExactly("r8");
+        assertThat(pendingStore().get("r8").attemptsMade()).isEqualTo(1);
+        assertThat(results(Outcome.FAILED).isEmpty()).isTrue();
+
+        advance(Duration.ofMillis(1100));
+        assertThat(callOrder).containsExactly("r8", "r8");
+        calls.get("r8").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        advance(Duration.ofMillis(25));
+
+        assertThat(onlyResult(Outcome.VERIFIED).attempts()).isEqualTo(2);
+        assertThat(pendingStore().get("r8")).isNull();
+    }
+
+    @Test
+    void whenRetriesAreUsedUpThrottlingEndsAsResultEightAndADeadLetter() {
+        retry = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(5));
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        send(request("r9"));
+        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        advance(Duration.ofMillis(25));
+        advance(Duration.ofMillis(200));
+        assertThat(callOrder).containsExactly("r9", "r9");
+        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        advance(Duration.ofMillis(25));
+
+        VerificationResult result = onlyResult(Outcome.THROTTLED);
+        assertThat(result.attempts()).isEqualTo(2);
+        var letters = driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(letters).singleElement().satisfies(letter ->
+                assertThat(header(letter.headers().lastHeader(DeadLetters.ATTEMPTS))).isEqualTo("2"));
+    }
+
+    @Test
+    void anUnavailableProviderPausesAllCallsUntilAProbeSucceeds() {
+        restart(CallSetup.OnUnavailable.PAUSE);
+        send(request("a"));
+        calls.get("a").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
+        advance(Duration.ofMillis(25));
+        send(request("b"));
+        send(request("c"));
+        advance(Duration.ofSeconds(5));
+        assertThat(circuit.isOpen()).isTrue();
+        assertThat(callOrder).containsExactly("a");
+        assertThat(results(Outcome.FAILED).isEmpty()).isTrue();
+
+        advance(Duration.ofSeconds(30)); // the probe: one call, the oldest waiting request
+        assertThat(callOrder).containsExactly("a", "a");
+        calls.get("a").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        advance(Duration.ofMillis(25));
+        advance(Duration.ofMillis(25));
+
+        assertThat(circuit.isOpen()).isFalse();
+        assertThat(callOrder).containsExactly("a", "a", "b", "c");
+        assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("a");
+        assertThat(driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer()).isEmpty()).isTrue();
     }
 
     private void send(String json) {

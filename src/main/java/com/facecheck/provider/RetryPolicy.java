@@ -1,0 +1,42 @@
+package com.facecheck.provider;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When a failed call is tried again: exponential backoff with jitter, a bounded number of attempts, and a
+ * deadline per request after which no new attempt starts.
+ *
+ * @param maxAttempts calls per request at most, the first included
+ * @param deadline    from when the request was taken in; no attempt starts after it
+ */
+public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration deadline) {
+
+    public RetryPolicy {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1");
+        }
+        if (firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0 || deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("backoffs must be 0 ≤ first ≤ max and the deadline positive");
+        }
+    }
+
+    public static RetryPolicy defaults() {
+        return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(5));
+    }
+
+    /** Whether another attempt may follow {@code attemptsMade} failed ones, for a request taken in at {@code since}. */
+    public boolean allowsAnother(int attemptsMade, long sinceMillis, long nowMillis, long backoffMillis) {
+        return attemptsMade < maxAttempts && nowMillis + backoffMillis <= sinceMillis + deadline.toMillis();
+    }
+
+    /**
+     * The wait before attempt {@code attemptsMade + 1}: doubling from the first backoff, capped, and drawn
+     * between half and all of it so that many requests failing together do not come back together.
+     */
+    public long backoffMillis(int attemptsMade) {
+        long ceiling = firstBackoff.toMillis() << Math.min(20, Math.max(0, attemptsMade - 1));
+        long capped = Math.min(maxBackoff.toMillis(), ceiling);
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+}
