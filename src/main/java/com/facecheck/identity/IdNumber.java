@@ -27,9 +27,12 @@ public record IdNumber(String normalized, LocalDate birthday, Sex sex, String ad
         }
     }
 
-    /** Best effort: the issuing region's name, or its city's or province's when the county code is unknown. */
+    /**
+     * Best effort: the issuing region's name, or its city's or province's when the county code is unknown. A
+     * foreign permanent-residence card (starting with 9) names only the issuing province, in digits 2–3.
+     */
     public Optional<String> region() {
-        return Regions.name(addressCode);
+        return normalized.charAt(0) == '9' ? Regions.name(normalized.substring(1, 3) + "0000") : Regions.name(addressCode);
     }
 
     @Override

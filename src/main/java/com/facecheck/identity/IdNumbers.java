@@ -12,13 +12,13 @@ import java.util.Set;
 public final class IdNumbers {
 
     /**
-     * Province prefixes really issued: mainland provinces, Taiwan (71), Hong Kong (81) and Macau (82) as used
-     * by residence permits. The 2023 foreign permanent-residence card starts with 9 followed by the issuing
-     * province's first digit (91–96), so those prefixes are accepted too.
+     * Province prefixes really issued: mainland provinces; Taiwan (71 in the code table, 83 on the residence
+     * permits of Taiwan residents), Hong Kong (81) and Macau (82). The 2023 foreign permanent-residence card
+     * starts with 9 followed by the issuing province's code, so 91–96 begin such numbers.
      */
     private static final Set<Integer> PROVINCES = Set.of(
             11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-            50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91, 92, 93, 94, 95, 96);
+            50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91, 92, 93, 94, 95, 96);
     private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
     private IdNumbers() {

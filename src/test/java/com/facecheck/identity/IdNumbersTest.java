@@ -67,11 +67,12 @@ class IdNumbersTest {
 
     @Test
     void acceptsResidencePermitsAndTheForeignPermanentResidenceCard() {
-        for (String prefix17 : new String[] {"81000019900101123", "82000019900101123", "71000019900101123",
-                "91110019900101123"}) {
+        for (String prefix17 : new String[] {"81000019900101123", "82000019900101123", "83000019900101123",
+                "71000019900101123", "91110019900101123"}) {
             String number = prefix17 + CheckCharacter.of(prefix17);
             assertThat(IdNumbers.check(number, TODAY)).as(prefix17).isInstanceOf(IdCheck.Valid.class);
         }
+        assertThat(valid("91110019900101123" + CheckCharacter.of("91110019900101123")).region()).contains("北京市");
     }
 
     @Test

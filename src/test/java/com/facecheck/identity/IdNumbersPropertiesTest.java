@@ -11,7 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class IdNumbersProperties {
+class IdNumbersPropertiesTest {
 
     private static final LocalDate TODAY = IdNumbersTest.TODAY;
     private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.BASIC_ISO_DATE;

@@ -1,0 +1,116 @@
+package com.facecheck.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.RetryPolicy;
+import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.testing.CapturedLogs;
+import com.facecheck.testing.KafkaBroker;
+import com.facecheck.testing.TestImages;
+import com.facecheck.topology.TopicNames;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A thousand requests against a provider that fails 30 % of the calls (server errors, timeouts, resets,
+ * malformed answers): every request must end classified, exactly the verdicts billed, and the logs must hold
+ * no credential and no person's data.
+ */
+class ThousandRequestsWithFaultsTest {
+
+    private static final int REQUESTS = 1000;
+    private static final String APP_CODE = "faults-test-appcode-7f3a9c";
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void everyRequestIsClassifiedBilledOnlyForVerdictsAndLogsStayClean() throws Exception {
+        String bootstrap = KafkaBroker.bootstrapServers();
+        TopicNames names = EveryOutcomeThroughBrokerTest.prefixed("faults.");
+        TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
+        List<SimulatedIdentity> people = ProviderSimulator.defaultIdentities();
+        String image = TestImages.jpegBase64(320, 400);
+        Random random = new Random(7);
+
+        Vertx vertx = Vertx.vertx();
+        AppCode appCode = AppCode.of(APP_CODE);
+        try (CapturedLogs logs = new CapturedLogs();
+             ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode), people)) {
+            simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(5).withFaults(0.12, 0.06, 0.06, 0.06));
+            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
+                            "faults-test-secret-0123456789", stateDir)
+                    .withApplicationId("faults-1000").withTopics(names)
+                    .withCalls(Duration.ofMillis(700), new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200),
+                            Duration.ofMinutes(2)), Duration.ofSeconds(30));
+            try (Worker worker = Worker.start(config);
+                 OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
+                Properties p = new Properties();
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    for (int i = 0; i < REQUESTS; i++) {
+                        SimulatedIdentity person = people.get(random.nextInt(people.size()));
+                        String json = Json.MAPPER.createObjectNode().put("requestId", "f-" + i).put("name", person.name())
+                                .put("idNumber", person.idNumber()).put("image", image).toString();
+                        producer.send(new ProducerRecord<>(names.requests(), json.getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (results(out.records(), names).size() < REQUESTS && System.nanoTime() < deadline) {
+                    out.poll(Duration.ofMillis(200));
+                }
+                out.poll(Duration.ofSeconds(1));
+
+                List<VerificationResult> results = results(out.records(), names);
+                assertThat(results).hasSize(REQUESTS);
+                assertThat(results).extracting(VerificationResult::requestId).doesNotHaveDuplicates();
+                Map<Outcome, Integer> byOutcome = new HashMap<>();
+                results.forEach(r -> byOutcome.merge(r.outcomeEnum(), 1, Integer::sum));
+                long verdicts = results.stream().filter(r -> r.outcomeEnum().isVerdict()).count();
+                assertThat(simulator.billedCalls()).as("billed calls vs verdicts %s", byOutcome).isEqualTo(verdicts);
+                assertThat(results.stream().filter(r -> r.attempts() > 1).count()).as("some requests needed retries")
+                        .isPositive();
+            }
+            String logged = logs.text();
+            assertThat(logged).isNotEmpty().doesNotContain(APP_CODE).doesNotContain(image.substring(0, 32));
+            for (SimulatedIdentity person : people) {
+                assertThat(logged).doesNotContain(person.idNumber()).doesNotContain(person.name());
+            }
+        } finally {
+            vertx.close();
+        }
+    }
+
+    private static List<VerificationResult> results(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
+        return records.stream().filter(r -> names.results().containsValue(r.topic())).map(r -> {
+            try {
+                return Json.MAPPER.readValue(r.value(), VerificationResult.class);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+    }
+}
