@@ -3,6 +3,7 @@ package com.facecheck.provider;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,9 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Two limits. The calls-per-second limit holds for all worker instances together with no coordination:
  * each stream task owns one input partition and so {@code 1/partitions} of the global rate, and a partition
- * has one owner at a time. Within a task the limit is a token bucket whose burst plus one second of refill
- * equals the task's share, so no one-second window can see more than the share, and the tasks together no
- * more than the global rate. The in-flight limit is worker-wide and also sizes the HTTP connection pool.
+ * has one owner at a time. Within a task, a token bucket spreads the calls evenly over the second, and a log
+ * of the calls started in the last second makes the limit exact: no window of a second (plus a small margin
+ * for network jitter) holds more than the task's whole share, so the tasks together never exceed the global
+ * rate, while tokens a late dispatch could not use are not lost. The in-flight limit is worker-wide and
+ * also sizes the HTTP connection pool.
  */
 public final class CallPermits {
 
@@ -52,12 +55,19 @@ public final class CallPermits {
 
     /** Refill is counted in thousandths so that fractional shares (e.g. 2.5 calls/s) refill exactly. */
     private static final long SCALE = 1000;
+    /** The log's window: a second, plus room for calls that leave evenly spaced to arrive a little bunched. */
+    private static final long WINDOW_NANOS = 1_020_000_000L;
 
     private final Bucket rate;
+    private final int perWindow;
+    private final TimeMeter time;
+    private final ArrayDeque<Long> started = new ArrayDeque<>();
     private final InFlight inFlight;
 
-    private CallPermits(Bucket rate, InFlight inFlight) {
+    private CallPermits(Bucket rate, int perWindow, TimeMeter time, InFlight inFlight) {
         this.rate = rate;
+        this.perWindow = perWindow;
+        this.time = time;
         this.inFlight = inFlight;
     }
 
@@ -73,35 +83,49 @@ public final class CallPermits {
 
     static CallPermits forTask(double globalCallsPerSecond, int partitions, InFlight inFlight, TimeMeter time) {
         if (globalCallsPerSecond <= 0) {
-            return new CallPermits(null, inFlight);
+            return new CallPermits(null, 0, time, inFlight);
         }
         double share = globalCallsPerSecond / partitions;
-        // A burst of 5 % of the share (at least one call), and the rest refilled evenly over the second.
-        long burst = Math.max(1, (long) Math.floor(share * 0.05));
-        double refillPerSecond = share - burst;
-        if (refillPerSecond <= 0) {
+        int perWindow = (int) Math.floor(share);
+        if (perWindow < 1) {
             throw new IllegalArgumentException("a rate of " + globalCallsPerSecond + " calls/s over " + partitions
                     + " partitions leaves each task less than one call per second; raise the rate or use fewer"
                     + " partitions for the request topic");
         }
-        long scaledTokens = Math.max(1, Math.round(refillPerSecond * SCALE));
+        // Bursts of up to a tenth of the share make up for a stream thread that comes round late.
+        long burst = Math.max(1, (long) Math.ceil(share / 10));
+        long scaledTokens = Math.max(1, Math.round(share * SCALE));
         Bucket bucket = Bucket.builder()
                 .addLimit(limit -> limit.capacity(burst).refillGreedy(scaledTokens, Duration.ofSeconds(SCALE)))
                 .withCustomTimePrecision(time)
                 .build();
-        return new CallPermits(bucket, inFlight);
+        return new CallPermits(bucket, perWindow, time, inFlight);
     }
 
     /** Takes a permit for one call if both limits allow it now; the caller must {@link #release()} when it ends. */
     public boolean tryAcquire() {
+        if (rate != null && !withinWindow()) {
+            return false;
+        }
         if (!inFlight.tryAcquire()) {
             return false;
         }
-        if (rate != null && !rate.tryConsume(1)) {
-            inFlight.release();
-            return false;
+        if (rate != null) {
+            if (!rate.tryConsume(1)) {
+                inFlight.release();
+                return false;
+            }
+            started.addLast(time.currentTimeNanos());
         }
         return true;
+    }
+
+    private boolean withinWindow() {
+        long now = time.currentTimeNanos();
+        while (!started.isEmpty() && started.peekFirst() <= now - WINDOW_NANOS) {
+            started.pollFirst();
+        }
+        return started.size() < perWindow;
     }
 
     /** The call that held a permit has ended. */

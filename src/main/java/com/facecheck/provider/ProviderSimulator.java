@@ -57,6 +57,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final AtomicLong resets = new AtomicLong();
     private final FlowControl flowControl = new FlowControl();
     private final DailyLimits dailyLimits = new DailyLimits(Clock.systemUTC());
+    private final ArrivalWindow arrivals = new ArrivalWindow();
     private volatile SimulatorBehaviour behaviour = SimulatorBehaviour.wellBehaved();
     private HttpServer server;
 
@@ -182,7 +183,18 @@ public final class ProviderSimulator implements AutoCloseable {
         return notBilled.get();
     }
 
+    /** The most calls that arrived in any one-second window so far. */
+    public int maxCallsInAnySecond() {
+        return arrivals.maxInAnySecond();
+    }
+
+    /** Calls per second from the first call that arrived to the last. */
+    public double averageCallRate() {
+        return arrivals.averageRate();
+    }
+
     private void facecheck(RoutingContext ctx) {
+        arrivals.record(System.nanoTime());
         SimulatorBehaviour now = behaviour;
         ctx.response().putHeader(HttpProvider.REQUEST_ID, UUID.randomUUID().toString());
         String authProblem = authProblem(ctx);
@@ -353,7 +365,9 @@ public final class ProviderSimulator implements AutoCloseable {
     private void counters(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
                 .end(Json.MAPPER.createObjectNode().put("billed", billed.get()).put("notBilled", notBilled.get())
-                        .put("timeouts", timeouts.get()).put("resets", resets.get()).toString());
+                        .put("timeouts", timeouts.get()).put("resets", resets.get())
+                        .put("maxCallsInAnySecond", arrivals.maxInAnySecond()).put("averageCallRate", arrivals.averageRate())
+                        .toString());
     }
 
     private void showBehaviour(RoutingContext ctx) {

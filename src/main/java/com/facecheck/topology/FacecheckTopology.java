@@ -20,7 +20,7 @@ public final class FacecheckTopology {
     static final String RETRYABLE = "retryable-dead-letters";
 
     /** How often answers that arrived between records are written out. */
-    public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(10);
 
     private FacecheckTopology() {
     }
