@@ -21,15 +21,9 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /** A small, smooth portrait as base64 JPEG: the photo of a typical valid request. */
     public static String jpegBase64(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(230, 235, 240));
-        g.fillRect(0, 0, width, height);
-        g.setColor(new Color(220, 180, 150));
-        g.fillOval(width / 4, height / 5, width / 2, height / 2);
-        g.dispose();
-        return base64(write(image, "jpg"));
+        return base64(write(noisyPortrait(width, height, 0, 0), "jpg"));
     }
 
     /**
