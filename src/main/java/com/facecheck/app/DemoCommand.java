@@ -230,6 +230,7 @@ final class DemoCommand implements Callable<Integer> {
             collector.poll(Duration.ofMillis(200));
             finished = collector.count(r -> isFinal(r.topic(), names));
             if (finished >= expected) {
+                collector.catchUp(Duration.ofSeconds(10));
                 out.printf(Locale.ROOT, "  %d/%d requests finished (%.1f s)%n", finished, expected,
                         (System.nanoTime() - started) / 1e9);
                 return true;

@@ -3,6 +3,7 @@ package com.facecheck.app;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,6 +41,20 @@ public final class OutputCollector implements AutoCloseable {
     /** Polls once for up to {@code wait}; returns everything read so far. */
     public List<ConsumerRecord<String, byte[]>> poll(Duration wait) {
         consumer.poll(wait).forEach(records::add);
+        return List.copyOf(records);
+    }
+
+    /**
+     * Reads on until every partition is read to its end as it stands now. Records written in one transaction
+     * (a result and its dead letter) become visible together but may be fetched apart: this fetches the rest.
+     */
+    public List<ConsumerRecord<String, byte[]>> catchUp(Duration atMost) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline
+                && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            poll(Duration.ofMillis(100));
+        }
         return List.copyOf(records);
     }
 
