@@ -3,11 +3,13 @@ package com.facecheck.app;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -22,18 +24,60 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final Path dataDir;
-    private final int port;
-    private final KafkaRaftServer server;
-
-    private EmbeddedKafka(Path dataDir, int port, KafkaRaftServer server) {
-        this.dataDir = dataDir;
-        this.port = port;
-        this.server = server;
+    /** How the broker is stopped: in this JVM, or as its own OS process. */
+    @FunctionalInterface
+    private interface Stopper {
+        void stop() throws Exception;
     }
 
-    /** Formats storage and starts the broker; returns once it accepts connections. */
+    private static final Duration PROCESS_START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path dataDir;
+    private final int port;
+    private final Stopper stopper;
+
+    private EmbeddedKafka(Path dataDir, int port, Stopper stopper) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.stopper = stopper;
+    }
+
+    /** Formats storage and starts the broker in this JVM; returns once it accepts connections. */
     public static EmbeddedKafka start() {
+        return start((propsFile, props) -> {
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            return () -> {
+                server.shutdown();
+                server.awaitShutdown();
+            };
+        });
+    }
+
+    /**
+     * The same broker as its own OS process, on this JVM's class path: for benchmarks, whose clock must not
+     * stall with the broker's garbage collection, and for tests that kill the broker. Closing sends SIGTERM,
+     * which shuts it down cleanly.
+     */
+    public static EmbeddedKafka startProcess() {
+        return start((propsFile, props) -> {
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), "kafka.Kafka", propsFile.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            awaitListening(process, Integer.parseInt(props.getProperty("listeners").replaceAll(".*PLAINTEXT://localhost:(\\d+).*", "$1")));
+            return () -> {
+                process.destroy();
+                process.waitFor();
+            };
+        });
+    }
+
+    @FunctionalInterface
+    private interface Launcher {
+        Stopper launch(Path propsFile, Properties props) throws Exception;
+    }
+
+    private static EmbeddedKafka start(Launcher launcher) {
         Path dataDir = TempDirs.create("facecheck-kafka-");
         try {
             int[] ports = freePorts();
@@ -49,16 +93,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("formatting the embedded broker's storage failed: "
                         + formatLog.toString(StandardCharsets.UTF_8).strip());
             }
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            server.startup();
-            return new EmbeddedKafka(dataDir, ports[0], server);
-        } catch (IOException e) {
-            TempDirs.delete(dataDir);
-            throw new UncheckedIOException("cannot start the embedded broker", e);
+            return new EmbeddedKafka(dataDir, ports[0], launcher.launch(propsFile, props));
         } catch (RuntimeException e) {
             TempDirs.delete(dataDir);
             throw e;
+        } catch (Exception e) {
+            TempDirs.delete(dataDir);
+            throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
         }
+    }
+
+    private static void awaitListening(Process process, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + PROCESS_START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker process exited with " + process.exitValue());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("localhost", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the broker process did not listen within " + PROCESS_START_TIMEOUT.toSeconds() + " s");
     }
 
     public String bootstrapServers() {
@@ -68,8 +127,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stopper.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded broker did not stop cleanly", e);
         } finally {
             TempDirs.delete(dataDir);
         }

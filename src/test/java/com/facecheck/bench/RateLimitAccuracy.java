@@ -10,10 +10,14 @@ import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
-import com.facecheck.provider.SimulatorBehaviour;
 import com.facecheck.testing.TestImages;
 import com.facecheck.topology.TopicNames;
-import io.vertx.core.Vertx;
+import com.facecheck.app.FacecheckCli;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +34,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * How exactly the calls-per-second limit holds: a backlog of requests through the real worker (4 partitions,
  * so 4 tasks each owning a quarter of the rate) against the simulator, which counts the calls it sees in every
- * one-second window. Run with {@code bench/rate-limit [RATE [SECONDS]]}.
+ * one-second window. The simulator and the broker run in their own processes, as they are remote in
+ * production: their pauses must not stall the worker's clock, nor the worker's the simulator's. Run with
+ * {@code bench/rate-limit [RATE [SECONDS]]}.
  */
 public final class RateLimitAccuracy {
 
@@ -41,16 +47,17 @@ public final class RateLimitAccuracy {
         int requests = (int) (rate * seconds);
         List<SimulatedIdentity> people = ProviderSimulator.defaultIdentities();
         String image = TestImages.jpegBase64(320, 400);
-        Vertx vertx = Vertx.vertx();
-        AppCode appCode = AppCode.of("rate-benchmark-appcode");
+        String appCode = "rate-benchmark-appcode";
         Path state = Files.createTempDirectory("facecheck-bench-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode), people)) {
-            simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(20));
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+        int port = freePort();
+        Process simulator = startSimulator(port, appCode);
+        try (EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
+            URI url = URI.create("http://127.0.0.1:" + port);
+            awaitUp(url);
+            admin(url, "PUT", "/admin/behaviour", "{\"latencyMillis\":20}");
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
-            WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(appCode),
+            WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(AppCode.of(appCode)),
                     "rate-benchmark-secret-0123456789", state).withCallsPerSecond(rate);
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
@@ -71,8 +78,9 @@ public final class RateLimitAccuracy {
                     out.poll(Duration.ofMillis(500));
                 }
                 long results = out.count(r -> names.results().containsValue(r.topic()));
-                int max = simulator.maxCallsInAnySecond();
-                double achieved = simulator.averageCallRate();
+                var counters = Json.MAPPER.readTree(admin(url, "GET", "/admin/counters", null));
+                int max = counters.path("maxCallsInAnySecond").asInt();
+                double achieved = counters.path("averageCallRate").asDouble();
                 System.out.printf(Locale.ROOT, "%nrate limit %.0f calls/s over %d partitions; %d requests, %d results%n",
                         rate, partitions, requests, results);
                 System.out.printf(Locale.ROOT, "most calls the simulator saw in any one-second window: %d (limit %.0f) -> %s%n",
@@ -81,7 +89,42 @@ public final class RateLimitAccuracy {
                         achieved, achieved / rate);
             }
         } finally {
-            vertx.close();
+            simulator.destroy();
+            simulator.waitFor();
+        }
+    }
+
+    private static Process startSimulator(int port, String appCode) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "simulate",
+                "--port", Integer.toString(port));
+        builder.environment().put(Credentials.APPCODE_ENV, appCode);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    private static void awaitUp(URI url) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                admin(url, "GET", "/admin/counters", null);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the simulator did not start");
+    }
+
+    private static String admin(URI base, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 }
