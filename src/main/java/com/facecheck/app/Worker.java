@@ -8,6 +8,8 @@ import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,11 +37,13 @@ public final class Worker implements AutoCloseable {
     private final Vertx vertx;
     private final HttpProvider provider;
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meters;
 
-    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams) {
+    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, PrometheusMeterRegistry meters) {
         this.vertx = vertx;
         this.provider = provider;
         this.streams = streams;
+        this.meters = meters;
     }
 
     /**
@@ -55,8 +59,9 @@ public final class Worker implements AutoCloseable {
         KeyedHasher hasher = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
         Topics topics = new Topics(config.topics(), new RequestParser(hasher));
         CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
-                new ProviderCircuit(config.probeInterval()), config.retry(), config.onUnavailable());
+                new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(), meters);
         var topology = FacecheckTopology.build(topics, calls, Clock.systemUTC(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
@@ -64,7 +69,7 @@ public final class Worker implements AutoCloseable {
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        Worker worker = new Worker(vertx, provider, streams);
+        Worker worker = new Worker(vertx, provider, streams, meters);
         try {
             streams.start();
             worker.awaitRunning();
@@ -78,6 +83,11 @@ public final class Worker implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The worker's metrics, in the Prometheus text format; the HTTP endpoint serves this. */
+    public String scrape() {
+        return meters.scrape();
     }
 
     private void awaitRunning() {

@@ -1,5 +1,8 @@
 package com.facecheck.provider;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,14 +17,20 @@ public final class ProviderCircuit {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCircuit.class);
 
     private final Duration probeInterval;
-    private boolean open;
+    private final Counter openings;
+    private volatile boolean open;
     private long openedAt;
     private long nextProbeAt;
     private boolean probeInFlight;
     private String reason;
 
-    public ProviderCircuit(Duration probeInterval) {
+    /** Registers {@code facecheck.provider.circuit.open} (1 while open) and {@code facecheck.provider.unavailable}. */
+    public ProviderCircuit(Duration probeInterval, MeterRegistry meters) {
         this.probeInterval = probeInterval;
+        this.openings = Counter.builder("facecheck.provider.unavailable")
+                .description("times the provider became unavailable to every call (quota, credentials)").register(meters);
+        Gauge.builder("facecheck.provider.circuit.open", this, circuit -> circuit.open ? 1 : 0)
+                .description("1 while calls are paused because the provider is unavailable").register(meters);
     }
 
     /** Whether a call may start now; while open, true once per probe interval. */
@@ -41,6 +50,7 @@ public final class ProviderCircuit {
         if (answer instanceof ProviderAnswer.ProviderUnavailable unavailable) {
             if (!open) {
                 open = true;
+                openings.increment();
                 openedAt = nowMillis;
                 reason = unavailable.message();
                 LOG.error("ALERT provider unavailable ({}): all calls paused, a probe every {} s until it answers;"
@@ -55,7 +65,7 @@ public final class ProviderCircuit {
         }
     }
 
-    public synchronized boolean isOpen() {
+    public boolean isOpen() {
         return open;
     }
 }

@@ -17,6 +17,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -253,7 +256,7 @@ public final class ProviderSimulator implements AutoCloseable {
         if (!dailyLimits.admit("id:" + id, now.perIdDaily()) | !dailyLimits.admit("name:" + xm, now.perNameDaily())) {
             return failure(Outcome.THROTTLED);
         }
-        return answer(xm, id);
+        return answer(xm, id, img);
     }
 
     /** What the gateway would say about the call's credentials; null when they are good. */
@@ -299,7 +302,7 @@ public final class ProviderSimulator implements AutoCloseable {
         return null;
     }
 
-    private Reply answer(String xm, String sfz) {
+    private Reply answer(String xm, String sfz, String img) {
         SimulatedIdentity person = byIdNumber.get(sfz);
         if (person == null) {
             return verdict(Outcome.ID_NOT_FOUND, sfz, xm, null);
@@ -307,8 +310,30 @@ public final class ProviderSimulator implements AutoCloseable {
         if (!person.name().equals(xm)) {
             return verdict(Outcome.NAME_MISMATCH, sfz, xm, null);
         }
+        if (Boolean.FALSE.equals(person.photoOnFile())) {
+            return verdict(Outcome.NO_PHOTO_ON_FILE, sfz, xm, person.address());
+        }
+        if (person.photoSha256() != null && !img.regionMatches(true, 0, "http", 0, 4)) {
+            return verdict(comparePhoto(img, person.photoSha256()), sfz, xm, person.address());
+        }
         Outcome outcome = Outcome.ofCode(person.answer()).orElse(Outcome.FAILED);
         return outcome.isVerdict() ? verdict(outcome, sfz, xm, person.address()) : failure(outcome);
+    }
+
+    /** The "face comparison": the same photo bytes as on file match, anything else does not. */
+    private static Outcome comparePhoto(String img, String referenceSha256) {
+        byte[] photo;
+        try {
+            photo = Base64.getMimeDecoder().decode(img);
+        } catch (IllegalArgumentException e) {
+            return Outcome.PHOTO_UNUSABLE;
+        }
+        try {
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(photo));
+            return sha256.equalsIgnoreCase(referenceSha256) ? Outcome.VERIFIED : Outcome.FACE_MISMATCH;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     private static Reply verdict(Outcome outcome, String sfz, String xm, String address) {

@@ -163,6 +163,8 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
         setup.circuit().record(answer, now);
+        setup.meters().counter("facecheck.provider.answers", "kind", answer.getClass().getSimpleName(),
+                "billed", Boolean.toString(answer instanceof ProviderAnswer.Verdict v && v.billed())).increment();
         if (call == null) {
             return; // already finished by an earlier answer to the same request
         }

@@ -10,6 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +55,29 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void aReferencePhotoDecidesTheFaceComparison() throws Exception {
+        String onFile = TestImages.jpegBase64(320, 400);
+        String other = TestImages.jpegBase64(330, 400);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(onFile)));
+        var withPhoto = new SimulatedIdentity("吴敏", "35020319900101123X", 0, "福建省厦门市思明区", sha256, null, "reference photo");
+        var noPhoto = new SimulatedIdentity("郑爽", "110101198505122040", 0, null, null, false, "no photo on file");
+        try (var registry = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(APP_CODE), List.of(withPhoto, noPhoto));
+             var registryClient = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + registry.start(0)),
+                     new Credentials.AppCodeAuth(APP_CODE), Duration.ofSeconds(2), 4)) {
+            assertThat(outcome(registryClient, withPhoto, onFile)).isEqualTo(Outcome.VERIFIED);
+            assertThat(outcome(registryClient, withPhoto, other)).isEqualTo(Outcome.FACE_MISMATCH);
+            assertThat(outcome(registryClient, noPhoto, onFile)).isEqualTo(Outcome.NO_PHOTO_ON_FILE);
+        }
+    }
+
+    private static Outcome outcome(HttpProvider client, SimulatedIdentity person, String photo) throws Exception {
+        var answer = client.verify(new VerificationRequest("r", person.name(), person.idNumber(), photo, null, null, null, null))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(answer).isInstanceOf(ProviderAnswer.Verdict.class);
+        return ((ProviderAnswer.Verdict) answer).outcome();
+    }
+
+    @Test
     void thePerIdLimitAnswersErrorEightOnceSpent() throws Exception {
         simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 0, 2, 0));
         assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
@@ -74,7 +101,7 @@ class SimulatorBehaviourTest {
         var second = verified();
         // Both may straddle a second boundary; at least one of three in quick succession is throttled.
         var third = verified();
-        assertThat(java.util.List.of(first, second, third)).hasAtLeastOneElementOfType(ProviderAnswer.Throttled.class);
+        assertThat(List.of(first, second, third)).hasAtLeastOneElementOfType(ProviderAnswer.Throttled.class);
     }
 
     @Test

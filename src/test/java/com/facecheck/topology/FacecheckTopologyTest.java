@@ -8,6 +8,7 @@ import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.testing.MutableClock;
@@ -61,13 +62,14 @@ class FacecheckTopologyTest {
 
     /** Moves with the driver's wall clock, so due times of retries pass when the test says so. */
     private final MutableClock clock = new MutableClock(NOW);
-    private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30), meters);
     /** One attempt only, unless a test says otherwise: most tests look at what a single answer does. */
     private RetryPolicy retry = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5));
 
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
-                onUnavailable);
+                onUnavailable, meters);
     }
 
     private void advance(Duration duration) {
@@ -254,6 +256,8 @@ class FacecheckTopologyTest {
         send(request("c"));
         advance(Duration.ofSeconds(5));
         assertThat(circuit.isOpen()).isTrue();
+        assertThat(meters.get("facecheck.provider.circuit.open").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("facecheck.provider.unavailable").counter().count()).isEqualTo(1.0);
         assertThat(callOrder).containsExactly("a");
         assertThat(results(Outcome.FAILED).isEmpty()).isTrue();
 
@@ -264,6 +268,7 @@ class FacecheckTopologyTest {
         advance(Duration.ofMillis(25));
 
         assertThat(circuit.isOpen()).isFalse();
+        assertThat(meters.get("facecheck.provider.circuit.open").gauge().value()).isZero();
         assertThat(callOrder).containsExactly("a", "a", "b", "c");
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("a");
         assertThat(driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
