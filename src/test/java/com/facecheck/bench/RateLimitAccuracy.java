@@ -42,7 +42,7 @@ public final class RateLimitAccuracy {
 
     public static void main(String[] args) throws Exception {
         double rate = args.length > 0 ? Double.parseDouble(args[0]) : 100;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int partitions = 4;
         int requests = (int) (rate * seconds);
         List<SimulatedIdentity> people = ProviderSimulator.defaultIdentities();
@@ -59,20 +59,21 @@ public final class RateLimitAccuracy {
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(AppCode.of(appCode)),
                     "rate-benchmark-secret-0123456789", state).withCallsPerSecond(rate);
+            // The backlog is written before the worker starts, so that nothing else runs in its JVM meanwhile.
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < requests; i++) {
+                    SimulatedIdentity person = people.get(i % people.size());
+                    String json = Json.MAPPER.createObjectNode().put("requestId", "rate-" + i)
+                            .put("name", person.name()).put("idNumber", person.idNumber()).put("image", image).toString();
+                    // Spread evenly, so that what is measured is the limiter, not a skew in the input.
+                    producer.send(new ProducerRecord<>(names.requests(), i % partitions, null,
+                            json.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
-                Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    for (int i = 0; i < requests; i++) {
-                        SimulatedIdentity person = people.get(i % people.size());
-                        String json = Json.MAPPER.createObjectNode().put("requestId", "rate-" + i)
-                                .put("name", person.name()).put("idNumber", person.idNumber()).put("image", image).toString();
-                        // Spread evenly, so that what is measured is the limiter, not a skew in the input.
-                        producer.send(new ProducerRecord<>(names.requests(), i % partitions, null,
-                                json.getBytes(StandardCharsets.UTF_8)));
-                    }
-                }
                 long deadline = System.nanoTime() + Duration.ofSeconds(seconds * 3L + 30).toNanos();
                 while (out.count(r -> names.results().containsValue(r.topic())) < requests && System.nanoTime() < deadline) {
                     out.poll(Duration.ofMillis(500));
