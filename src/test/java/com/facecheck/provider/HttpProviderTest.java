@@ -8,6 +8,8 @@ import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -160,6 +162,24 @@ class HttpProviderTest {
                             .doesNotContain(IMAGE.substring(0, 20)).doesNotContain("not-the-secret"));
             assertThat(call(badKey, person.name(), person.idNumber()))
                     .isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u -> assertThat(u.message()).contains("Invalid AppKey"));
+        }
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefusedNeverTrustedBlindly() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(certificate.keyCertOptions()))
+                .requestHandler(req -> req.response().end("{\"ok\":1,\"error\":0,\"match\":true}"))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (var client = new HttpProvider(vertx, URI.create("https://localhost:" + tls.actualPort()), AUTH,
+                Duration.ofSeconds(5), 2)) {
+            // The provider vendor's sample code turns verification off; a self-signed certificate must fail.
+            assertThat(call(client, "李三", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
+                    f -> assertThat(f.message()).containsAnyOf("SSL", "Certificate", "certificate", "PKIX"));
+        } finally {
+            tls.close();
+            certificate.delete();
         }
     }
 
