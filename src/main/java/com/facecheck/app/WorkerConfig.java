@@ -97,6 +97,13 @@ public record WorkerConfig(
                 commitInterval, kafka);
     }
 
+    /** Extra Kafka Streams/client properties, applied last. */
+    public WorkerConfig withKafka(Map<String, String> properties) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, properties);
+    }
+
     public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,

@@ -26,6 +26,10 @@ final class ArrivalWindow {
         max = Math.max(max, lastSecond.size());
     }
 
+    synchronized long count() {
+        return count;
+    }
+
     synchronized int maxInAnySecond() {
         return max;
     }

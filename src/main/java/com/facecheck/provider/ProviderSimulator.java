@@ -186,6 +186,11 @@ public final class ProviderSimulator implements AutoCloseable {
         return notBilled.get();
     }
 
+    /** Every call that arrived, answered or not. */
+    public long calls() {
+        return arrivals.count();
+    }
+
     /** The most calls that arrived in any one-second window so far. */
     public int maxCallsInAnySecond() {
         return arrivals.maxInAnySecond();

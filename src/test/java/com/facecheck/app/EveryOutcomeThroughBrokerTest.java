@@ -14,6 +14,7 @@ import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
+import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ class EveryOutcomeThroughBrokerTest {
     @Test
     void everyRequestLandsExactlyOnceOnTheTopicOfItsCode() throws Exception {
         String bootstrap = KafkaBroker.bootstrapServers();
-        TopicNames names = prefixed("e2e.");
+        TopicNames names = TestTopics.prefixed("e2e.");
         TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
 
         Map<String, Outcome> expected = new LinkedHashMap<>();
@@ -162,12 +162,4 @@ class EveryOutcomeThroughBrokerTest {
         }
     }
 
-    static TopicNames prefixed(String prefix) {
-        Map<Outcome, String> results = new EnumMap<>(Outcome.class);
-        for (Outcome outcome : Outcome.values()) {
-            results.put(outcome, prefix + outcome.defaultTopic());
-        }
-        return new TopicNames(prefix + TopicNames.DEFAULT_REQUESTS, results, prefix + TopicNames.DEFAULT_RETRYABLE,
-                prefix + TopicNames.DEFAULT_POISON);
-    }
 }

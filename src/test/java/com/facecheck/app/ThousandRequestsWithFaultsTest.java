@@ -14,6 +14,7 @@ import com.facecheck.provider.SimulatorBehaviour;
 import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestImages;
+import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -49,7 +50,7 @@ class ThousandRequestsWithFaultsTest {
     @Test
     void everyRequestIsClassifiedBilledOnlyForVerdictsAndLogsStayClean() throws Exception {
         String bootstrap = KafkaBroker.bootstrapServers();
-        TopicNames names = EveryOutcomeThroughBrokerTest.prefixed("faults.");
+        TopicNames names = TestTopics.prefixed("faults.");
         TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
         List<SimulatedIdentity> people = ProviderSimulator.defaultIdentities();
         String image = TestImages.jpegBase64(320, 400);
