@@ -2,7 +2,6 @@ package com.facecheck.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
@@ -12,20 +11,15 @@ import com.facecheck.provider.SimulatorBehaviour;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
+import com.facecheck.testing.Traffic;
 import com.facecheck.testing.WorkerMain;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +52,8 @@ class CrashResumeTest {
             String url = "http://127.0.0.1:" + simulator.start(0);
             crashed = startWorkerProcess(bootstrap, url, dir.resolve("state-a"), dir.resolve("worker-a.log"));
 
-            produce(bootstrap, names.requests(), verdicts);
+            Traffic.send(bootstrap, names.requests(),
+                    Traffic.requests("crash-", verdicts, REQUESTS, TestImages.jpegBase64(320, 400)));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (simulator.calls() < REQUESTS && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -75,14 +70,14 @@ class CrashResumeTest {
             try (Worker successor = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
                 deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                while (results(out.records(), names).size() < REQUESTS && System.nanoTime() < deadline) {
+                while (Traffic.resultRecords(out.records(), names).size() < REQUESTS && System.nanoTime() < deadline) {
                     out.poll(Duration.ofMillis(200));
                 }
                 out.catchUp(Duration.ofSeconds(5));
                 for (int i = 0; i < 10; i++) {
                     out.poll(Duration.ofMillis(200));
                 }
-                List<String> ids = results(out.records(), names).stream().map(ConsumerRecord::key).toList();
+                List<String> ids = Traffic.resultRecords(out.records(), names).stream().map(ConsumerRecord::key).toList();
                 assertThat(ids).hasSize(REQUESTS).doesNotHaveDuplicates();
                 long extraCalls = simulator.calls() - REQUESTS;
                 assertThat(extraCalls).as("calls repeated because of the crash").isBetween(1L, inFlightAtCrash);
@@ -115,21 +110,4 @@ class CrashResumeTest {
         throw new IllegalStateException("the worker process did not start: " + Files.readString(log));
     }
 
-    private static void produce(String bootstrap, String topic, List<SimulatedIdentity> people) {
-        String image = TestImages.jpegBase64(320, 400);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < REQUESTS; i++) {
-                SimulatedIdentity person = people.get(i % people.size());
-                String json = Json.MAPPER.createObjectNode().put("requestId", "crash-" + i).put("name", person.name())
-                        .put("idNumber", person.idNumber()).put("image", image).toString();
-                producer.send(new ProducerRecord<>(topic, json.getBytes(StandardCharsets.UTF_8)));
-            }
-        }
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> results(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
-        return records.stream().filter(r -> names.results().containsValue(r.topic())).toList();
-    }
 }

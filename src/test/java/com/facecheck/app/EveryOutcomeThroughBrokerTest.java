@@ -15,6 +15,7 @@ import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
+import com.facecheck.testing.Traffic;
 import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,13 +27,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +75,8 @@ class EveryOutcomeThroughBrokerTest {
                             Duration.ofMinutes(1)), Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
-                produce(bootstrap, names.requests(), requests.values(), poison);
+                Traffic.send(bootstrap, names.requests(),
+                        java.util.stream.Stream.concat(requests.values().stream(), poison.stream()).toList());
 
                 int finals = expected.size() + poison.size();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -148,18 +145,8 @@ class EveryOutcomeThroughBrokerTest {
     }
 
     private static long finalRecords(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
-        return records.stream().filter(r -> names.results().containsValue(r.topic())
-                || r.topic().equals(names.poisonDeadLetters())).count();
-    }
-
-    private static void produce(String bootstrap, String topic, Iterable<String> requests, List<String> poison) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            requests.forEach(r -> producer.send(new ProducerRecord<>(topic, r.getBytes(StandardCharsets.UTF_8))));
-            poison.forEach(r -> producer.send(new ProducerRecord<>(topic, r.getBytes(StandardCharsets.UTF_8))));
-            producer.flush();
-        }
+        return Traffic.resultRecords(records, names).size()
+                + records.stream().filter(r -> r.topic().equals(names.poisonDeadLetters())).count();
     }
 
 }

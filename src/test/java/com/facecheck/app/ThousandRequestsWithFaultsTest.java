@@ -2,7 +2,6 @@ package com.facecheck.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
@@ -15,22 +14,16 @@ import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
+import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,23 +62,14 @@ class ThousandRequestsWithFaultsTest {
                             Duration.ofMinutes(2)), Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
-                Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-                try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    for (int i = 0; i < REQUESTS; i++) {
-                        SimulatedIdentity person = people.get(random.nextInt(people.size()));
-                        String json = Json.MAPPER.createObjectNode().put("requestId", "f-" + i).put("name", person.name())
-                                .put("idNumber", person.idNumber()).put("image", image).toString();
-                        producer.send(new ProducerRecord<>(names.requests(), json.getBytes(StandardCharsets.UTF_8)));
-                    }
-                }
+                Traffic.send(bootstrap, names.requests(), Traffic.requests("f-", shuffled(people, random), REQUESTS, image));
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (results(out.records(), names).size() < REQUESTS && System.nanoTime() < deadline) {
+                while (Traffic.results(out.records(), names).size() < REQUESTS && System.nanoTime() < deadline) {
                     out.poll(Duration.ofMillis(200));
                 }
                 out.poll(Duration.ofSeconds(1));
 
-                List<VerificationResult> results = results(out.records(), names);
+                List<VerificationResult> results = Traffic.results(out.records(), names);
                 assertThat(results).hasSize(REQUESTS);
                 assertThat(results).extracting(VerificationResult::requestId).doesNotHaveDuplicates();
                 Map<Outcome, Integer> byOutcome = new HashMap<>();
@@ -105,13 +89,8 @@ class ThousandRequestsWithFaultsTest {
         }
     }
 
-    private static List<VerificationResult> results(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
-        return records.stream().filter(r -> names.results().containsValue(r.topic())).map(r -> {
-            try {
-                return Json.MAPPER.readValue(r.value(), VerificationResult.class);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
+    /** The registry's people in a random order with repeats, so requests for one person bunch as in life. */
+    private static List<SimulatedIdentity> shuffled(List<SimulatedIdentity> people, Random random) {
+        return random.ints(REQUESTS, 0, people.size()).mapToObj(people::get).toList();
     }
 }

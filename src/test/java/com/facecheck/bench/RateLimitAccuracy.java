@@ -11,6 +11,7 @@ import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.TestImages;
+import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import com.facecheck.app.FacecheckCli;
 import java.io.IOException;
@@ -19,17 +20,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * How exactly the calls-per-second limit holds: a backlog of requests through the real worker (4 partitions,
@@ -59,19 +54,10 @@ public final class RateLimitAccuracy {
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(AppCode.of(appCode)),
                     "rate-benchmark-secret-0123456789", state).withCallsPerSecond(rate);
-            // The backlog is written before the worker starts, so that nothing else runs in its JVM meanwhile.
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                for (int i = 0; i < requests; i++) {
-                    SimulatedIdentity person = people.get(i % people.size());
-                    String json = Json.MAPPER.createObjectNode().put("requestId", "rate-" + i)
-                            .put("name", person.name()).put("idNumber", person.idNumber()).put("image", image).toString();
-                    // Spread evenly, so that what is measured is the limiter, not a skew in the input.
-                    producer.send(new ProducerRecord<>(names.requests(), i % partitions, null,
-                            json.getBytes(StandardCharsets.UTF_8)));
-                }
-            }
+            // The backlog is written before the worker starts, so that nothing else runs in its JVM meanwhile, and
+            // spread evenly, so that what is measured is the limiter, not a skew in the input.
+            Traffic.send(kafka.bootstrapServers(), names.requests(), Traffic.requests("rate-", people, requests, image),
+                    partitions);
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(seconds * 3L + 30).toNanos();

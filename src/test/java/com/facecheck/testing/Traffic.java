@@ -1,0 +1,70 @@
+package com.facecheck.testing;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.topology.TopicNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Requests into the broker and results out of what a test read, for the tests that run a real worker. */
+public final class Traffic {
+
+    private Traffic() {
+    }
+
+    /** One request per person in turn, ids {@code prefix0, prefix1, …}, all with the same photo. */
+    public static List<String> requests(String idPrefix, List<SimulatedIdentity> people, int count, String image) {
+        List<String> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            SimulatedIdentity person = people.get(i % people.size());
+            requests.add(Json.MAPPER.createObjectNode().put("requestId", idPrefix + i).put("name", person.name())
+                    .put("idNumber", person.idNumber()).put("image", image).toString());
+        }
+        return requests;
+    }
+
+    /** Each value one unkeyed record; the producer spreads them over the partitions. */
+    public static void send(String bootstrap, String topic, List<String> values) {
+        send(bootstrap, topic, values, 0);
+    }
+
+    /** Each value one record, round-robin over {@code partitions} partitions (none given: the producer decides). */
+    public static void send(String bootstrap, String topic, List<String> values, int partitions) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < values.size(); i++) {
+                byte[] value = values.get(i).getBytes(StandardCharsets.UTF_8);
+                producer.send(partitions > 0 ? new ProducerRecord<>(topic, i % partitions, null, value)
+                        : new ProducerRecord<>(topic, value));
+            }
+        }
+    }
+
+    /** The records read from result topics. */
+    public static List<ConsumerRecord<String, byte[]>> resultRecords(List<ConsumerRecord<String, byte[]>> records,
+                                                                    TopicNames names) {
+        return records.stream().filter(r -> names.results().containsValue(r.topic())).toList();
+    }
+
+    /** The results read, parsed. */
+    public static List<VerificationResult> results(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
+        return resultRecords(records, names).stream().map(r -> {
+            try {
+                return Json.MAPPER.readValue(r.value(), VerificationResult.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+}
