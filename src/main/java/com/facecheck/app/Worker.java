@@ -81,10 +81,6 @@ public final class Worker implements AutoCloseable {
         return worker;
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
     /** The worker's metrics, in the Prometheus text format; the HTTP endpoint serves this. */
     public String scrape() {
         return meters.scrape();

@@ -191,15 +191,6 @@ public final class ProviderSimulator implements AutoCloseable {
         return arrivals.count();
     }
 
-    /** The most calls that arrived in any one-second window so far. */
-    public int maxCallsInAnySecond() {
-        return arrivals.maxInAnySecond();
-    }
-
-    /** Calls per second from the first call that arrived to the last. */
-    public double averageCallRate() {
-        return arrivals.averageRate();
-    }
 
     private void facecheck(RoutingContext ctx) {
         arrivals.record(System.nanoTime());

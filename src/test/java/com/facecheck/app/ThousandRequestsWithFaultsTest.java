@@ -78,6 +78,8 @@ class ThousandRequestsWithFaultsTest {
                 assertThat(simulator.billedCalls()).as("billed calls vs verdicts %s", byOutcome).isEqualTo(verdicts);
                 assertThat(results.stream().filter(r -> r.attempts() > 1).count()).as("some requests needed retries")
                         .isPositive();
+                assertThat(worker.scrape()).contains("facecheck_provider_answers_total{billed=\"true\",kind=\"Verdict\"}")
+                        .contains("facecheck_provider_circuit_open 0.0").doesNotContain(APP_CODE);
             }
             String logged = logs.text();
             assertThat(logged).isNotEmpty().doesNotContain(APP_CODE).doesNotContain(image.substring(0, 32));
