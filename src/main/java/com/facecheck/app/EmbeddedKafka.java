@@ -44,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats storage and starts the broker in this JVM; returns once it accepts connections. */
     public static EmbeddedKafka start() {
-        return start((propsFile, props) -> {
+        return start((propsFile, props, port) -> {
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             return () -> {
@@ -60,11 +60,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * which shuts it down cleanly.
      */
     public static EmbeddedKafka startProcess() {
-        return start((propsFile, props) -> {
+        return start((propsFile, props, port) -> {
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", System.getProperty("java.class.path"), "kafka.Kafka", propsFile.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            awaitListening(process, Integer.parseInt(props.getProperty("listeners").replaceAll(".*PLAINTEXT://localhost:(\\d+).*", "$1")));
+            awaitListening(process, port);
             return () -> {
                 process.destroy();
                 process.waitFor();
@@ -74,7 +74,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @FunctionalInterface
     private interface Launcher {
-        Stopper launch(Path propsFile, Properties props) throws Exception;
+        Stopper launch(Path propsFile, Properties props, int port) throws Exception;
     }
 
     private static EmbeddedKafka start(Launcher launcher) {
@@ -93,7 +93,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalStateException("formatting the embedded broker's storage failed: "
                         + formatLog.toString(StandardCharsets.UTF_8).strip());
             }
-            return new EmbeddedKafka(dataDir, ports[0], launcher.launch(propsFile, props));
+            return new EmbeddedKafka(dataDir, ports[0], launcher.launch(propsFile, props, ports[0]));
         } catch (RuntimeException e) {
             TempDirs.delete(dataDir);
             throw e;

@@ -177,7 +177,7 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
             if (setup.retry().allowsAnother(call.attemptsMade() + 1, call.takenAt(), now, backoff)) {
                 PendingCall retry = call.retryAt(now + backoff);
                 pending.put(requestId, retry);
-                scheduled.add(new Scheduled(retry.dueAt(), requestId));
+                schedule(requestId, retry.dueAt());
                 return;
             }
         }
