@@ -33,7 +33,20 @@ public final class ProviderCircuit {
                 .description("1 while calls are paused because the provider is unavailable").register(meters);
     }
 
-    /** Whether a call may start now; while open, true once per probe interval. */
+    /** While open: whether the next call may go as a probe now, without taking it (see {@link #allowsCall}). */
+    public synchronized boolean probeDue(long nowMillis) {
+        return open && !probeInFlight && nowMillis >= nextProbeAt;
+    }
+
+    /** What the gateway said when the circuit opened; null while closed. */
+    public synchronized String reason() {
+        return open ? reason : null;
+    }
+
+    /**
+     * Whether a call may start now; while open, true once per probe interval. A true answer while open takes
+     * the probe: ask only when the call will really start.
+     */
     public synchronized boolean allowsCall(long nowMillis) {
         if (!open) {
             return true;

@@ -3,6 +3,7 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.CallPermits;
+import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.provider.ProviderAnswer;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +78,9 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.pending = context.getStateStore(STORE);
+        // A revived task is initialised again: what was waiting is rebuilt from the restored store.
+        waiting.clear();
+        scheduled.clear();
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drainCompletions();
             dispatch();
@@ -124,19 +128,45 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
         }
     }
 
-    /** Starts waiting calls, oldest first, while the provider is available and the permits allow. */
+    /**
+     * Starts waiting calls, oldest first, while the provider is available and the permits allow. While it is
+     * unavailable and the worker is set to dead-letter then, waiting requests fail at once, except the one
+     * that goes as the probe.
+     */
     private void dispatch() {
         long now = clock.millis();
+        ProviderCircuit circuit = setup.circuit();
         while (!scheduled.isEmpty() && scheduled.peek().dueAt() <= now) {
             waiting.addLast(scheduled.poll().requestId());
         }
-        while (!waiting.isEmpty() && setup.circuit().allowsCall(now) && permits.tryAcquire()) {
+        while (!waiting.isEmpty()) {
+            if (setup.onUnavailable() == CallSetup.OnUnavailable.DEAD_LETTER && circuit.isOpen() && !circuit.probeDue(now)) {
+                failWithoutCall(waiting.pollFirst(), circuit.reason(), now);
+                continue;
+            }
+            // The permit first: asking the circuit takes the probe, which must then really be sent.
+            if (!permits.tryAcquire()) {
+                return;
+            }
+            if (!circuit.allowsCall(now)) {
+                permits.release();
+                return;
+            }
             PendingCall call = pending.get(waiting.pollFirst());
             if (call == null) {
                 permits.release();
                 continue;
             }
             startCall(call);
+        }
+    }
+
+    private void failWithoutCall(String requestId, String reason, long now) {
+        PendingCall call = pending.get(requestId);
+        if (call != null) {
+            writeResult(call, new ProviderAnswer.ProviderUnavailable(reason, null), call.attemptsMade(),
+                    Instant.ofEpochMilli(now));
+            pending.delete(requestId);
         }
     }
 
@@ -181,12 +211,12 @@ final class CallProvider implements Processor<String, VerificationRequest, Strin
                 return;
             }
         }
-        writeResult(call, answer, Instant.ofEpochMilli(now));
+        writeResult(call, answer, call.attemptsMade() + 1, Instant.ofEpochMilli(now));
         pending.delete(requestId);
     }
 
-    private void writeResult(PendingCall call, ProviderAnswer answer, Instant now) {
-        int attempts = call.attemptsMade() + 1;
+    /** @param attempts calls made for the request, this one included */
+    private void writeResult(PendingCall call, ProviderAnswer answer, int attempts, Instant now) {
         VerificationResult result = Results.fromAnswer(call.request(), answer, attempts,
                 Instant.ofEpochMilli(call.receivedAt()), now);
         context.forward(new Record<String, Object>(result.requestId(), result, call.receivedAt()),

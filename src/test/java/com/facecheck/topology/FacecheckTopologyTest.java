@@ -275,6 +275,36 @@ class FacecheckTopologyTest {
                 Serdes.ByteArray().deserializer()).isEmpty()).isTrue();
     }
 
+    @Test
+    void setToDeadLetterAnUnavailableProviderFailsWaitingRequestsAtOnceWithoutCalls() {
+        send(request("d1"));
+        calls.get("d1").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
+        advance(Duration.ofMillis(25));
+        send(request("d2"));
+        send(request("d3"));
+        advance(Duration.ofMillis(25));
+
+        assertThat(callOrder).containsExactly("d1");
+        var failed = results(Outcome.FAILED).readValuesToList();
+        assertThat(failed).extracting(VerificationResult::requestId, VerificationResult::attempts,
+                        VerificationResult::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("d1", 1, "provider-unavailable"),
+                        org.assertj.core.groups.Tuple.tuple("d2", 0, "provider-unavailable"),
+                        org.assertj.core.groups.Tuple.tuple("d3", 0, "provider-unavailable"));
+        assertThat(failed.get(2).message()).contains("Quota Exhausted");
+        assertThat(driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer()).readKeyValuesToList()).extracting(kv -> kv.key)
+                .containsExactly("d1", "d2", "d3");
+
+        advance(Duration.ofSeconds(30)); // the probe goes with the next request; the provider is back
+        send(request("d4"));
+        assertThat(callOrder).containsExactly("d1", "d4");
+        calls.get("d4").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        advance(Duration.ofMillis(25));
+        assertThat(circuit.isOpen()).isFalse();
+        assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("d4");
+    }
+
     private void send(String json) {
         requests.pipeInput(json.getBytes(StandardCharsets.UTF_8));
     }
