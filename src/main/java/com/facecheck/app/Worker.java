@@ -14,13 +14,16 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -61,8 +64,10 @@ public final class Worker implements AutoCloseable {
         CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
-                new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(), meters);
-        var topology = FacecheckTopology.build(topics, calls, Clock.systemUTC(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
+                new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
+                config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
+        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, Clock.systemUTC(),
+                FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",
@@ -106,6 +111,7 @@ public final class Worker implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // Waiting calls start from the stream thread's loop; a short poll keeps it turning while input is idle,
         // so a task's rate share is used as it refills instead of being capped at the bucket's small burst.
         p.put(StreamsConfig.POLL_MS_CONFIG, 10);
@@ -130,8 +136,20 @@ public final class Worker implements AutoCloseable {
                         + " worker's parallelism)");
             }
             String input = config.topics().requests();
-            return admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(input).partitions().size();
+            List<String> counted = new ArrayList<>(List.of(input));
+            counted.addAll(config.topics().exchange());
+            Map<String, TopicDescription> described = admin.describeTopics(counted).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            int partitions = described.get(input).partitions().size();
+            for (String exchange : config.topics().exchange()) {
+                int count = described.get(exchange).partitions().size();
+                if (count != partitions) {
+                    throw new IllegalStateException("topic " + exchange + " has " + count + " partitions but the"
+                            + " request topic " + input + " has " + partitions + "; the name-exchange topics need"
+                            + " exactly as many. Recreate " + exchange + " with " + partitions + " partitions");
+                }
+            }
+            return partitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);

@@ -1,7 +1,9 @@
 package com.facecheck.app;
 
+import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.RetryPolicy;
+import com.facecheck.topology.Admission;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.TopicNames;
 import java.net.URI;
@@ -40,7 +42,33 @@ public record WorkerConfig(
         String hashSecret,
         int streamThreads,
         Duration commitInterval,
+        Limits limits,
+        CallSetup.Backpressure backpressure,
+        int standbyReplicas,
         Map<String, String> kafka) {
+
+    /**
+     * What may reach the provider.
+     *
+     * @param perId       caps.per-id: most calls for one ID number in any cap window
+     * @param perName     caps.per-name: most calls for one name in any cap window
+     * @param capWindow   the caps' window (record time), 24 h
+     * @param dedupWindow a request id seen again within this record time is a duplicate, 24 h
+     * @param dailyCalls  budget.daily-calls: most calls per day (Asia/Shanghai) for all instances; 0 for no budget
+     */
+    public record Limits(int perId, int perName, Duration capWindow, Duration dedupWindow, long dailyCalls) {
+
+        public static final Limits DEFAULT = new Limits(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME,
+                Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0);
+
+        public Limits {
+            require(dailyCalls >= 0, "budget.daily-calls must be 0 (no budget) or more");
+        }
+
+        public Admission admission(KeyedHasher keys) {
+            return new Admission(keys, dedupWindow, capWindow, perId, perName);
+        }
+    }
 
     public static final int MIN_HASH_SECRET_BYTES = 16;
 
@@ -68,6 +96,9 @@ public record WorkerConfig(
         require(streamThreads >= 1 && streamThreads <= 64, "stream threads must be 1–64");
         require(commitInterval != null && !commitInterval.isNegative() && !commitInterval.isZero(),
                 "the commit interval must be positive");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(backpressure, "backpressure");
+        require(standbyReplicas >= 0 && standbyReplicas <= 10, "standby replicas must be 0–10");
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
     }
 
@@ -76,38 +107,51 @@ public record WorkerConfig(
                                         Path stateDir) {
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
                 credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
-                CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Map.of());
+                CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Limits.DEFAULT,
+                CallSetup.Backpressure.DEFAULT, 0, Map.of());
     }
 
     public WorkerConfig withApplicationId(String id) {
         return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, kafka);
+                commitInterval, limits, backpressure, standbyReplicas, kafka);
     }
 
     public WorkerConfig withTopics(TopicNames names) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, kafka);
+                commitInterval, limits, backpressure, standbyReplicas, kafka);
     }
 
     public WorkerConfig withCallsPerSecond(double limit) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, limit, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, kafka);
+                commitInterval, limits, backpressure, standbyReplicas, kafka);
     }
 
     /** Extra Kafka Streams/client properties, applied last. */
     public WorkerConfig withKafka(Map<String, String> properties) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, properties);
+                commitInterval, limits, backpressure, standbyReplicas, properties);
     }
 
     public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,
-                commitInterval, kafka);
+                commitInterval, limits, backpressure, standbyReplicas, kafka);
+    }
+
+    public WorkerConfig withLimits(Limits newLimits) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, newLimits, backpressure, standbyReplicas, kafka);
+    }
+
+    public WorkerConfig withStandbyReplicas(int replicas) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, limits, backpressure, replicas, kafka);
     }
 
     private static void require(boolean condition, String message) {
@@ -123,6 +167,7 @@ public record WorkerConfig(
                 + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond + ", retry=" + retry + ", probeInterval=" + probeInterval
                 + ", onUnavailable=" + onUnavailable
                 + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
+                + ", limits=" + limits + ", backpressure=" + backpressure + ", standbyReplicas=" + standbyReplicas
                 + ", kafka=" + kafka.keySet() + "]";
     }
 }

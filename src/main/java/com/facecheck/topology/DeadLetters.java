@@ -24,7 +24,7 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    static Headers headers(PendingCall call, int attempts, String reasonCode, String reason, Instant failedAt) {
+    static Headers headers(CheckedRequest call, int attempts, String reasonCode, String reason, Instant failedAt) {
         RecordHeaders headers = new RecordHeaders();
         put(headers, REASON, reason);
         put(headers, REASON_CODE, reasonCode);

@@ -1,21 +1,29 @@
 package com.facecheck.topology;
 
-import com.facecheck.contract.VerificationResult;
+import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /** The story of a request, one step a line. */
 public final class FacecheckTopology {
 
     static final String REQUESTS = "requests";
     static final String CHECK = "check-request";
-    static final String CALL = "call-provider";
+    static final String DEDUP = "drop-duplicates";
+    static final String NAME_ANSWERS = "name-answers";
+    static final String SERVE = "serve-person";
+    static final String CLAIM_NAME = "claim-name";
     static final String RESULTS = "results";
     static final String RETRYABLE = "retryable-dead-letters";
 
@@ -25,27 +33,65 @@ public final class FacecheckTopology {
     private FacecheckTopology() {
     }
 
-    public static Topology build(Topics topics, CallSetup calls, Clock clock, Duration drainInterval) {
+    public static Topology build(Topics topics, Admission admission, CallSetup calls, Clock clock,
+                                 Duration drainInterval) {
         var requests = topics.requests();
+        var byPerson = topics.byPerson();
+        var claims = topics.nameClaims();
+        var answers = topics.nameAnswers();
         var retryable = topics.retryable();
-        TopicNameExtractor<String, VerificationResult> byOutcome =
-                (key, result, context) -> topics.names().resultTopic(result.outcomeEnum());
-        Serializer<VerificationResult> resultSerializer = topics.resultSerde().serializer();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(DropDuplicates.storeBuilder(admission.dedupWindow()));
+        ServePerson.storeBuilders(admission).forEach(builder::addStateStore);
+        builder.addStateStore(CapLedger.storeBuilder(ClaimName.STORE, admission.capWindow()));
 
-        return new Topology()
-                // 1. A request arrives; bytes that are not a request go to the poison dead letters (KIP-1034).
-                .addSource(REQUESTS, requests.keySerde().deserializer(), requests.valueSerde().deserializer(),
-                        requests.name())
-                // 2. What is certainly invalid is answered here, with result 7 and no call; photos are made to fit.
-                .addProcessor(CHECK, () -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), clock), REQUESTS)
-                // 3. The provider is called asynchronously; calls in flight live in a store and survive crashes.
-                .addProcessor(CALL, () -> new CallProvider(calls, clock, drainInterval), CHECK)
-                .addStateStore(CallProvider.storeBuilder(), CALL)
-                // 4. Every result goes to the topic of its code.
-                .addSink(RESULTS, byOutcome, new StringSerializer(),
-                        resultSerializer, CHECK, CALL)
-                // 5. Failures that a replay could fix are also kept whole, with headers saying why.
-                .addSink(RETRYABLE, retryable.name(), retryable.keySerde().serializer(),
-                        retryable.valueSerde().serializer(), CALL);
+        // 1. A request arrives; bytes that are not a request go to the poison dead letters (KIP-1034).
+        KStream<String, CheckedRequest> checked = builder.stream(requests.name(),
+                        Consumed.with(requests.keySerde(), requests.valueSerde()).withName(REQUESTS))
+                // 2. It is checked: an invalid one gets its result 7 decided, with no call; photos are made to fit.
+                .process(() -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), admission.keys(), clock),
+                        Named.as(CHECK))
+                // 3. It moves to the partition of its person: the photo's one trip through Kafka.
+                .repartition(Repartitioned.with(byPerson.keySerde(), byPerson.valueSerde()).withName(byPerson.name()))
+                // 4. A request id seen within the dedup window is dropped: no second call, no second result.
+                .process(() -> new DropDuplicates(admission.dedupWindow(), calls.meters()), Named.as(DEDUP),
+                        DropDuplicates.STORE);
+        // 5. The name stage's answers come back to the person's partition.
+        KStream<String, NameAnswer> nameAnswers = builder.stream(answers.name(),
+                Consumed.with(answers.keySerde(), answers.valueSerde()).withName(NAME_ANSWERS));
+        // 6. A person's requests are served one at a time: the ID cap, the name claim, the call, the result.
+        KStream<String, Object> served = asObjects(checked).merge(asObjects(nameAnswers),
+                        Named.as("merge-" + NAME_ANSWERS))
+                .process(() -> new ServePerson(admission, calls, clock, drainInterval), Named.as(SERVE),
+                        ServePerson.PENDING, ServePerson.PHOTOS, ServePerson.ID_RESERVATIONS, DailyCalls.STORE);
+        // 7. On the name's partition, the name cap is counted for every partition and instance, and answered.
+        builder.stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName(claims.name()))
+                .process(() -> new ClaimName(admission, calls.meters()), Named.as(CLAIM_NAME), ClaimName.STORE)
+                .to(answers.name(), Produced.with(answers.keySerde(), answers.valueSerde()).withName(answers.name()));
+        served.split(Named.as("served-"))
+                // 8. Every result goes to the topic of its code; a person's results stay in order on one partition.
+                .branch((key, value) -> value instanceof PersonResult, Branched.withConsumer(results -> results
+                        .mapValues(PersonResult.class::cast, Named.as("as-result"))
+                        .to((key, value, context) -> topics.names().resultTopic(value.result().outcomeEnum()),
+                                Produced.with(Serdes.String(), PersonResult.serde(topics.resultSerde()))
+                                        .withStreamPartitioner(PersonResult.byPerson()).withName(RESULTS)), RESULTS))
+                // 9. Claims and give-backs go to the partition of the name.
+                .branch((key, value) -> value instanceof NameClaim, Branched.withConsumer(toNames -> toNames
+                        .mapValues(NameClaim.class::cast, Named.as("as-claim"))
+                        .to(claims.name(), Produced.with(claims.keySerde(), claims.valueSerde())
+                                .withName(claims.name() + "-sink")), "claims"))
+                // 10. Failures that a replay could fix are also kept whole, with headers saying why.
+                .branch((key, value) -> value instanceof VerificationRequest, Branched.withConsumer(failed -> failed
+                        .mapValues(VerificationRequest.class::cast, Named.as("as-dead-letter"))
+                        .to(retryable.name(), Produced.with(retryable.keySerde(), retryable.valueSerde())
+                                .withName(RETRYABLE)), RETRYABLE))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    /** One step reads requests and answers alike: it tells them apart by type. */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, Object> asObjects(KStream<String, ?> stream) {
+        return (KStream<String, Object>) stream;
     }
 }

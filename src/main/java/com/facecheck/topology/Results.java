@@ -16,6 +16,9 @@ final class Results {
     static final String PROVIDER_THROTTLED = "provider-throttled";
     static final String PROVIDER_CALL_FAILED = "provider-call-failed";
     static final String PROVIDER_UNAVAILABLE = "provider-unavailable";
+    /** Reason codes for result 8 decided here, before a call, because a 24-hour cap was reached. */
+    static final String CAP_PER_ID = "cap-per-id";
+    static final String CAP_PER_NAME = "cap-per-name";
 
     private Results() {
     }
@@ -28,6 +31,13 @@ final class Results {
                 id == null ? null : id.birthday().toString(), id == null ? null : id.sex().chinese(),
                 id == null ? null : id.region().orElse(null), false, 0, VerificationResult.DECIDED_LOCALLY, null,
                 receivedAt, completedAt);
+    }
+
+    /** Result 8 for a request refused before any call because one of the 24-hour caps was reached. */
+    static VerificationResult capped(VerificationRequest request, String reason, Instant receivedAt,
+                                     Instant completedAt) {
+        return build(request, Outcome.THROTTLED, null, Outcome.THROTTLED.providerMessage(), reason, null, null, null,
+                false, 0, VerificationResult.DECIDED_LOCALLY, null, receivedAt, completedAt);
     }
 
     static VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, int attempts,

@@ -11,16 +11,20 @@ import java.util.regex.Pattern;
 
 /**
  * The names of every topic the worker reads or writes. Each result code maps to a topic; several codes may
- * share one.
+ * share one. The two name-exchange topics carry the per-name cap's reserve/release messages between the
+ * worker's own stages (keyed hashes and request ids only, no personal data in clear); they need exactly as many
+ * partitions as the request topic.
  */
 public record TopicNames(String requests, Map<Outcome, String> results, String retryableDeadLetters,
-                         String poisonDeadLetters) {
+                         String poisonDeadLetters, String nameClaims, String nameAnswers) {
 
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     public static final String DEFAULT_REQUESTS = "facecheck.requests";
     public static final String DEFAULT_RETRYABLE = "facecheck.dlq.retryable";
     public static final String DEFAULT_POISON = "facecheck.dlq.poison";
+    public static final String DEFAULT_NAME_CLAIMS = "facecheck.internal.name-claims";
+    public static final String DEFAULT_NAME_ANSWERS = "facecheck.internal.name-answers";
 
     public TopicNames {
         Objects.requireNonNull(results, "results");
@@ -33,11 +37,25 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
         requireLegal("requests", requests);
         requireLegal("retryable dead letters", retryableDeadLetters);
         requireLegal("poison dead letters", poisonDeadLetters);
+        requireLegal("name claims", nameClaims);
+        requireLegal("name answers", nameAnswers);
         complete.forEach((outcome, name) -> requireLegal("results of code " + outcome.code(), name));
+        Set<String> outputs = new LinkedHashSet<>(complete.values());
+        outputs.addAll(List.of(retryableDeadLetters, poisonDeadLetters, requests));
+        if (nameClaims.equals(nameAnswers) || outputs.contains(nameClaims) || outputs.contains(nameAnswers)) {
+            throw new IllegalArgumentException("the name-exchange topics (" + nameClaims + ", " + nameAnswers
+                    + ") must be two topics of their own, used for nothing else");
+        }
         if (complete.containsValue(requests)) {
             throw new IllegalArgumentException("topic " + requests + " is both the request topic and a result topic;"
                     + " results would be read again as requests");
         }
+    }
+
+    /** Default name-exchange topics. */
+    public TopicNames(String requests, Map<Outcome, String> results, String retryableDeadLetters,
+                      String poisonDeadLetters) {
+        this(requests, results, retryableDeadLetters, poisonDeadLetters, DEFAULT_NAME_CLAIMS, DEFAULT_NAME_ANSWERS);
     }
 
     public static TopicNames defaults() {
@@ -48,10 +66,18 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
         return results.get(outcome);
     }
 
-    /** Every distinct topic, input first, in a stable order. */
+    /** Every distinct topic, input first, then the outputs, then the name exchange, in a stable order. */
     public List<String> all() {
         Set<String> names = new LinkedHashSet<>();
         names.add(requests);
+        names.addAll(outputs());
+        names.addAll(exchange());
+        return List.copyOf(names);
+    }
+
+    /** Every distinct topic a request can end on: result topics and dead-letter topics. */
+    public List<String> outputs() {
+        Set<String> names = new LinkedHashSet<>();
         for (Outcome outcome : Outcome.values()) {
             names.add(results.get(outcome));
         }
@@ -60,9 +86,9 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
         return List.copyOf(names);
     }
 
-    /** Every distinct topic a request can end on: result topics and dead-letter topics. */
-    public List<String> outputs() {
-        return all().subList(1, all().size());
+    /** The worker's own exchange topics, which must have as many partitions as the request topic. */
+    public List<String> exchange() {
+        return List.of(nameClaims, nameAnswers);
     }
 
     private static void requireLegal(String role, String name) {

@@ -19,6 +19,12 @@ public final class Topics {
     private final Serde<VerificationResult> resultSerde = new JsonSerde<>(VerificationResult.class);
     private final Topic<String, VerificationRequest> retryable;
     private final Topic<byte[], byte[]> poison;
+    private final Topic<String, CheckedRequest> byPerson;
+    private final Topic<String, NameClaim> nameClaims;
+    private final Topic<String, NameAnswer> nameAnswers;
+
+    /** The repartition topic that takes checked requests, photos included, to the partitions of their persons. */
+    public static final String BY_PERSON = "facecheck-by-person";
 
     public Topics(TopicNames names, RequestParser parser) {
         this.names = names;
@@ -28,6 +34,10 @@ public final class Topics {
         this.requests = new Topic<>(names.requests(), Serdes.ByteArray(), requestSerde);
         this.retryable = new Topic<>(names.retryableDeadLetters(), Serdes.String(), requestSerde);
         this.poison = new Topic<>(names.poisonDeadLetters(), Serdes.ByteArray(), Serdes.ByteArray());
+        // Kafka Streams names it <application id>-facecheck-by-person-repartition and purges it after each commit.
+        this.byPerson = new Topic<>(BY_PERSON, Serdes.String(), new JsonSerde<>(CheckedRequest.class));
+        this.nameClaims = new Topic<>(names.nameClaims(), Serdes.String(), new JsonSerde<>(NameClaim.class));
+        this.nameAnswers = new Topic<>(names.nameAnswers(), Serdes.String(), new JsonSerde<>(NameAnswer.class));
     }
 
     public TopicNames names() {
@@ -52,5 +62,17 @@ public final class Topics {
 
     public Topic<byte[], byte[]> poison() {
         return poison;
+    }
+
+    public Topic<String, CheckedRequest> byPerson() {
+        return byPerson;
+    }
+
+    public Topic<String, NameClaim> nameClaims() {
+        return nameClaims;
+    }
+
+    public Topic<String, NameAnswer> nameAnswers() {
+        return nameAnswers;
     }
 }

@@ -17,6 +17,7 @@ public final class TestTopics {
             results.put(outcome, prefix + outcome.defaultTopic());
         }
         return new TopicNames(prefix + TopicNames.DEFAULT_REQUESTS, results, prefix + TopicNames.DEFAULT_RETRYABLE,
-                prefix + TopicNames.DEFAULT_POISON);
+                prefix + TopicNames.DEFAULT_POISON, prefix + TopicNames.DEFAULT_NAME_CLAIMS,
+                prefix + TopicNames.DEFAULT_NAME_ANSWERS);
     }
 }

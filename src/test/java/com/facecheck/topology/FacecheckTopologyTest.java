@@ -14,6 +14,7 @@ import com.facecheck.provider.RetryPolicy;
 import com.facecheck.testing.MutableClock;
 import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +52,7 @@ class FacecheckTopologyTest {
     /** A provider whose answers the test hands out: one future per call, the latest per request id in the map. */
     private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
     private final List<String> callOrder = new ArrayList<>();
+    private final Map<String, Integer> personOf = new HashMap<>();
     private final Provider provider = request -> {
         callOrder.add(request.requestId());
         CompletableFuture<ProviderAnswer> call = new CompletableFuture<>();
@@ -66,10 +69,13 @@ class FacecheckTopologyTest {
     private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30), meters);
     /** One attempt only, unless a test says otherwise: most tests look at what a single answer does. */
     private RetryPolicy retry = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5));
+    private static final KeyedHasher KEYS = new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
+    private Admission admission = Admission.defaults(KEYS);
+    private CallSetup.Budget budget = CallSetup.Budget.NONE;
 
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
-                onUnavailable, meters);
+                onUnavailable, CallSetup.Backpressure.DEFAULT, budget, meters);
     }
 
     private void advance(Duration duration) {
@@ -94,15 +100,15 @@ class FacecheckTopologyTest {
     private void startDriver(CallSetup.OnUnavailable onUnavailable) {
         names = new TopicNames("in", Map.of(Outcome.THROTTLED, "retry-later", Outcome.FAILED, "retry-later"),
                 "dlq.retryable", "dlq.poison");
-        Topics topics = new Topics(names, new RequestParser(new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8))));
+        Topics topics = new Topics(names, new RequestParser(KEYS));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
-        driver = new TopologyTestDriver(FacecheckTopology.build(topics, calls(onUnavailable), clock, Duration.ofMillis(20)),
-                props, NOW);
+        driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, calls(onUnavailable), clock,
+                Duration.ofMillis(20)), props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -129,7 +135,9 @@ class FacecheckTopologyTest {
     void aVerdictIsWrittenToItsTopicOnlyOnceTheAnswerArrivesAndThePhotoLeavesTheStore() {
         send(request("r2"));
         assertThat(callOrder).containsExactly("r2");
-        assertThat(pendingStore().get("r2").request().image()).isEqualTo(IMAGE);
+        assertThat(pendingStore().get("r2").checked().request().image())
+                .as("the stored state holds no photo: it changes without writing the photo again").isNull();
+        assertThat(photoStore().get("r2")).isEqualTo(IMAGE);
         assertThat(results(Outcome.FACE_MISMATCH).isEmpty()).isTrue();
 
         calls.get("r2").complete(new ProviderAnswer.Verdict(Outcome.FACE_MISMATCH, false, "身份证号与姓名匹配，照片核验失败。",
@@ -144,6 +152,7 @@ class FacecheckTopologyTest {
         assertThat(result.providerRequestId()).isEqualTo("gw-1");
         assertThat(result.receivedAt()).isEqualTo(NOW);
         assertThat(pendingStore().get("r2")).isNull();
+        assertThat(photoStore().get("r2")).isNull();
     }
 
     @Test
@@ -309,8 +318,14 @@ class FacecheckTopologyTest {
         requests.pipeInput(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String request(String id) {
-        return "{\"requestId\":\"" + id + "\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + IMAGE + "\"}";
+    /** A valid request of its own person: every request id gets an ID number of its own. */
+    private String request(String id) {
+        return request(id, "李三", TestIds.idNumber(personOf.computeIfAbsent(id, k -> personOf.size())));
+    }
+
+    private static String request(String id, String name, String idNumber) {
+        return "{\"requestId\":\"" + id + "\",\"name\":\"" + name + "\",\"idNumber\":\"" + idNumber
+                + "\",\"image\":\"" + IMAGE + "\"}";
     }
 
     private TestOutputTopic<String, VerificationResult> results(Outcome outcome) {
@@ -324,8 +339,12 @@ class FacecheckTopologyTest {
         return all.get(0);
     }
 
-    private KeyValueStore<String, PendingCall> pendingStore() {
-        return driver.getKeyValueStore(CallProvider.STORE);
+    private KeyValueStore<String, Pending> pendingStore() {
+        return driver.getKeyValueStore(ServePerson.PENDING);
+    }
+
+    private KeyValueStore<String, String> photoStore() {
+        return driver.getKeyValueStore(ServePerson.PHOTOS);
     }
 
     private static String header(Header header) {
