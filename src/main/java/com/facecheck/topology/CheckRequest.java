@@ -2,10 +2,14 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.IdCheck;
+import com.facecheck.identity.IdNumber;
+import com.facecheck.identity.IdNumbers;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -45,7 +49,12 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
         } else {
             var rejected = (RequestValidation.Rejected) verdict;
             var result = Results.local(request, rejected, Instant.ofEpochMilli(record.timestamp()), clock.instant());
-            String personKey = rejected.idNumber() != null ? personKey(rejected.idNumber().normalized())
+            IdNumber id = rejected.idNumber();
+            if (id == null && request.idNumber() != null
+                    && IdNumbers.check(request.idNumber(), LocalDate.now(clock)) instanceof IdCheck.Valid valid) {
+                id = valid.id(); // rejected for another field: it still takes its person's turn
+            }
+            String personKey = id != null ? personKey(id.normalized())
                     : "request:" + keys.hex("request-id", request.requestId());
             checked = checked(personKey, null, request.withoutImage(), result, record);
         }

@@ -48,6 +48,7 @@ class FacecheckTopologyTest {
 
     private static final String IMAGE = TestImages.jpegBase64(320, 400);
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+    private static final String[] NAMES = {"李零", "李一", "李二", "李三", "李四", "李五", "李六", "李七", "李八", "李九"};
 
     /** A provider whose answers the test hands out: one future per call, the latest per request id in the map. */
     private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
@@ -72,10 +73,11 @@ class FacecheckTopologyTest {
     private static final KeyedHasher KEYS = new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
     private Admission admission = Admission.defaults(KEYS);
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
+    private CallSetup.Backpressure backpressure = CallSetup.Backpressure.DEFAULT;
 
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
-                onUnavailable, CallSetup.Backpressure.DEFAULT, budget, meters);
+                onUnavailable, backpressure, budget, meters);
     }
 
     private void advance(Duration duration) {
@@ -190,16 +192,6 @@ class FacecheckTopologyTest {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("r4", 8), org.assertj.core.groups.Tuple.tuple("r5", 9));
     }
 
-    @Test
-    void aCopyOfARequestStillInFlightIsNotCalledTwice() {
-        send(request("r6"));
-        send(request("r6"));
-        calls.get("r6").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
-        advance(Duration.ofMillis(25));
-
-        assertThat(callOrder).containsExactly("r6");
-        assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(1);
-    }
 
     @Test
     void bytesThatAreNotARequestGoToThePoisonDeadLettersAndProcessingGoesOn() {
@@ -312,6 +304,189 @@ class FacecheckTopologyTest {
         advance(Duration.ofMillis(25));
         assertThat(circuit.isOpen()).isFalse();
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("d4");
+    }
+
+    @Test
+    void aDuplicateInsideTheWindowIsNeitherCalledNorAnsweredAgainButOneAtItsEdgeIs() {
+        send(request("r6"), NOW);
+        send(request("r6"), NOW.plusSeconds(1)); // while the first is in flight
+        verdict("r6");
+        send(request("r6"), NOW.plus(Duration.ofHours(24)).minusMillis(1));
+        assertThat(callOrder).containsExactly("r6");
+        assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isEqualTo(2.0);
+
+        send(request("r6"), NOW.plus(Duration.ofHours(24))); // the window is half-open: this is new
+        verdict("r6");
+        assertThat(callOrder).containsExactly("r6", "r6");
+        assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(2);
+    }
+
+    @Test
+    void aReplayFromTheDeadLettersIsNotADuplicate() {
+        send(request("r10"));
+        calls.get("r10").complete(new ProviderAnswer.TransientFailure("connection reset", null));
+        advance(Duration.ofMillis(25));
+        assertThat(onlyResult(Outcome.FAILED).requestId()).isEqualTo("r10");
+
+        var replay = new org.apache.kafka.common.header.internals.RecordHeaders();
+        replay.add(DeadLetters.REPLAY_COUNT, "1".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(new TestRecord<>(null, request("r10").getBytes(StandardCharsets.UTF_8), replay,
+                NOW.plusSeconds(60)));
+        verdict("r10");
+
+        assertThat(callOrder).containsExactly("r10", "r10");
+        assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("r10");
+        assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isZero();
+    }
+
+    @Test
+    void theSixthRequestForAnIdNumberIsRefusedWithoutACallUntilTheWindowSlides() {
+        String id = TestIds.idNumber(500);
+        for (int i = 1; i <= 6; i++) {
+            send(request("p" + i, NAMES[i], id), NOW.plus(Duration.ofMinutes(i - 1)));
+        }
+        for (int i = 1; i <= 5; i++) {
+            assertThat(callOrder).as("a person's requests are called one at a time").hasSize(i);
+            verdict("p" + i);
+        }
+        assertThat(callOrder).containsExactly("p1", "p2", "p3", "p4", "p5");
+        VerificationResult refused = onlyResult(Outcome.THROTTLED);
+        assertThat(refused.requestId()).isEqualTo("p6");
+        assertThat(refused.reason()).isEqualTo("cap-per-id");
+        assertThat(refused.billed()).isFalse();
+        assertThat(refused.decidedBy()).isEqualTo("local");
+
+        // 24 h after p1 it has left every window with the next request; p2–p5 have not.
+        send(request("p7", NAMES[7], id), NOW.plus(Duration.ofHours(24)));
+        verdict("p7");
+        send(request("p8", NAMES[8], id), NOW.plus(Duration.ofHours(24)).plusSeconds(60));
+        verdict("p8");
+        send(request("p9", NAMES[9], id), NOW.plus(Duration.ofHours(24)).plusSeconds(60));
+        assertThat(callOrder).endsWith("p5", "p7", "p8");
+        assertThat(onlyResult(Outcome.THROTTLED).requestId()).isEqualTo("p9");
+    }
+
+    @Test
+    void aLateRequestCountsInEveryWindowItFallsIn() {
+        String id = TestIds.idNumber(501);
+        for (int i = 1; i <= 5; i++) {
+            send(request("l" + i, NAMES[i], id), NOW.plus(Duration.ofHours(10)));
+            verdict("l" + i);
+        }
+        send(request("early", NAMES[6], id), NOW); // shares a window with all five
+        send(request("much-earlier", NAMES[7], id), NOW.minus(Duration.ofHours(15))); // shares none
+        verdict("much-earlier");
+
+        assertThat(onlyResult(Outcome.THROTTLED).requestId()).isEqualTo("early");
+        assertThat(callOrder).endsWith("l5", "much-earlier");
+    }
+
+    @Test
+    void aNameReachesItsCapAcrossIdNumbersAndTheRefusedPersonKeepsTheirIdCap() {
+        admission = admission.withCaps(1, 3);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        for (int i = 1; i <= 4; i++) {
+            send(request("n" + i, "王五", TestIds.idNumber(600 + i)));
+        }
+        assertThat(callOrder).as("different people are served at once").containsExactly("n1", "n2", "n3");
+        VerificationResult refused = onlyResult(Outcome.THROTTLED);
+        assertThat(refused.requestId()).isEqualTo("n4");
+        assertThat(refused.reason()).isEqualTo("cap-per-name");
+
+        // n4's person was refused by the name stage, so its one place under the ID cap was given back.
+        send(request("n5", "赵六", TestIds.idNumber(604)));
+        assertThat(callOrder).containsExactly("n1", "n2", "n3", "n5");
+    }
+
+    @Test
+    void aCallThatEndsWithoutAVerdictGivesBothReservationsBack() {
+        admission = admission.withCaps(1, 1);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        String id = TestIds.idNumber(700);
+        send(request("f1", "钱七", id));
+        calls.get("f1").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", null));
+        advance(Duration.ofMillis(25));
+        send(request("f2", "钱七", id));
+        verdict("f2");
+        send(request("f3", "钱七", id));
+
+        assertThat(callOrder).containsExactly("f1", "f2");
+        assertThat(results(Outcome.THROTTLED).readValuesToList()) // 8 and 9 share a topic here
+                .extracting(VerificationResult::requestId, VerificationResult::error, VerificationResult::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("f1", 9, "provider-call-failed"),
+                        org.assertj.core.groups.Tuple.tuple("f3", 8, "cap-per-id"));
+    }
+
+    @Test
+    void aPersonsResultsKeepTheirInputOrderWhileOtherPeopleGoAhead() {
+        String id = TestIds.idNumber(800);
+        send(request("o1", "孙八", id));
+        send("{\"requestId\":\"o2\",\"name\":\"孙八\",\"idNumber\":\"" + id + "\"}"); // no photo: result 7
+        send(request("o3")); // someone else
+        assertThat(callOrder).containsExactly("o1", "o3");
+        verdict("o3");
+        assertThat(results(Outcome.INVALID_REQUEST).isEmpty())
+                .as("o2's result waits for o1's, the same person's earlier request").isTrue();
+
+        verdict("o1");
+        VerificationResult invalid = onlyResult(Outcome.INVALID_REQUEST);
+        assertThat(invalid.requestId()).isEqualTo("o2");
+        assertThat(results(Outcome.VERIFIED).readValuesToList()).extracting(VerificationResult::requestId)
+                .containsExactly("o3", "o1");
+    }
+
+    @Test
+    void whenTheDailyBudgetIsSpentCallsWaitForTheNextDay() {
+        budget = new CallSetup.Budget(2, 1);
+        restart(CallSetup.OnUnavailable.PAUSE);
+        send(request("b1"));
+        send(request("b2"));
+        send(request("b3"));
+        advance(Duration.ofMinutes(10));
+        assertThat(callOrder).containsExactly("b1", "b2");
+
+        advance(Duration.ofHours(7)); // 01:00 the next day in Asia/Shanghai
+        assertThat(callOrder).containsExactly("b1", "b2", "b3");
+    }
+
+    @Test
+    void withTooManyCallsOutstandingTheNextRequestWaitsForAnAnswer() {
+        backpressure = new CallSetup.Backpressure(2, Duration.ofSeconds(5));
+        restart(CallSetup.OnUnavailable.PAUSE);
+        send(request("w1"));
+        send(request("w2"));
+        var answerSoon = CompletableFuture.runAsync(() -> {
+            sleep(200);
+            calls.get("w1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true,
+                    null));
+        });
+        long start = System.nanoTime();
+        send(request("w3"));
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        answerSoon.join();
+
+        assertThat(waitedMillis).as("it waited for the answer, and no longer").isBetween(150L, 4_000L);
+        assertThat(meters.get("facecheck.backpressure.wait").timer().count()).isEqualTo(1);
+        assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("w1");
+        assertThat(callOrder).containsExactly("w1", "w2", "w3");
+    }
+
+    private void verdict(String requestId) {
+        calls.get(requestId).complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true,
+                null));
+        advance(Duration.ofMillis(25));
+    }
+
+    private void send(String json, Instant recordTime) {
+        requests.pipeInput(json.getBytes(StandardCharsets.UTF_8), recordTime);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void send(String json) {
