@@ -1,6 +1,7 @@
 package com.facecheck.app;
 
 import com.facecheck.contract.Json;
+import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,6 +53,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String BUNDLED_REQUESTS = "/demo/requests.jsonl";
+    private static final String DUPLICATES = "facecheck.requests.duplicates";
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final int SAMPLES = 4;
 
@@ -108,8 +111,8 @@ final class DemoCommand implements Callable<Integer> {
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
                 produce(kafka.bootstrapServers(), names.requests(), requests);
                 out.println("Sent " + requests.size() + " requests to " + names.requests() + "; waiting for results…");
-                boolean complete = awaitResults(collector, names, requests.size(), out);
-                report(collector.records(), names, requests.size(), simulator, out);
+                boolean complete = awaitResults(collector, names, requests.size(), worker, out);
+                report(collector.records(), names, requests.size(), (long) worker.count(DUPLICATES), simulator, out);
                 if (outFile != null) {
                     writeOut(collector.records(), names);
                     out.println("Wrote " + collector.records().size() + " records to " + outFile);
@@ -220,15 +223,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until every request has a result or a poison dead letter; true when all are in. */
-    private boolean awaitResults(OutputCollector collector, TopicNames names, int expected, PrintWriter out) {
+    /** Waits until every request has a result or a poison dead letter, or was dropped as a duplicate; true when all are in. */
+    private boolean awaitResults(OutputCollector collector, TopicNames names, int expected, Worker worker,
+                                 PrintWriter out) {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
         long started = System.nanoTime();
         long finished = 0;
         while (System.nanoTime() < deadline) {
             collector.poll(Duration.ofMillis(200));
-            finished = collector.count(r -> isFinal(r.topic(), names));
+            finished = collector.count(r -> isFinal(r.topic(), names)) + (long) worker.count(DUPLICATES);
             if (finished >= expected) {
                 collector.catchUp(Duration.ofSeconds(10));
                 out.printf(Locale.ROOT, "  %d/%d requests finished (%.1f s)%n", finished, expected,
@@ -251,7 +255,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void report(List<ConsumerRecord<String, byte[]>> records, TopicNames names, int sent,
-                                ProviderSimulator simulator, PrintWriter out) throws IOException {
+                                long duplicates, ProviderSimulator simulator, PrintWriter out) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         names.outputs().forEach(topic -> counts.put(topic, 0));
         records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
@@ -262,6 +266,7 @@ final class DemoCommand implements Callable<Integer> {
         long results = records.stream().filter(r -> names.results().containsValue(r.topic())).count();
         long local = 0;
         List<String> localReasons = new ArrayList<>();
+        Map<String, Integer> capRefusals = new TreeMap<>();
         Map<String, String> samples = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             if (names.results().containsValue(r.topic())) {
@@ -269,6 +274,9 @@ final class DemoCommand implements Callable<Integer> {
                 if (VerificationResult.DECIDED_LOCALLY.equals(result.decidedBy())) {
                     local++;
                     localReasons.add(result.reason());
+                    if (result.error() == Outcome.THROTTLED.code()) {
+                        capRefusals.merge(result.reason(), 1, Integer::sum);
+                    }
                 }
                 if (samples.size() < SAMPLES && !samples.containsKey(result.outcome())) {
                     samples.put(result.outcome(), new String(r.value(), StandardCharsets.UTF_8));
@@ -282,6 +290,11 @@ final class DemoCommand implements Callable<Integer> {
         if (!localReasons.isEmpty()) {
             out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
         }
+        out.printf(Locale.ROOT, "Duplicates dropped (same requestId within 24 h: no call, no second result): %d.%n",
+                duplicates);
+        out.printf(Locale.ROOT, "Refused at a 24-hour cap (result 8, no call): %d%s.%n",
+                capRefusals.values().stream().mapToInt(Integer::intValue).sum(),
+                capRefusals.isEmpty() ? "" : " " + capRefusals);
         if (simulator != null) {
             out.printf(Locale.ROOT, "Provider simulator: %d billed calls, %d not billed.%n",
                     simulator.billedCalls(), simulator.notBilledCalls());

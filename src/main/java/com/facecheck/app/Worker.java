@@ -8,6 +8,7 @@ import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.Topics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -89,6 +90,11 @@ public final class Worker implements AutoCloseable {
     /** The worker's metrics, in the Prometheus text format; the HTTP endpoint serves this. */
     public String scrape() {
         return meters.scrape();
+    }
+
+    /** The sum of the worker's counters called {@code name}, over all their tags; 0 before the first count. */
+    public double count(String name) {
+        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private void awaitRunning() {
