@@ -131,6 +131,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
                 resumedCalls++;
             }
         }
+        setup.meters().counter("facecheck.calls.resumed").increment(resumedCalls);
         List.copyOf(turns.keySet()).forEach(this::serveNext);
         if (!restored.isEmpty()) {
             LOG.info("task {} resumed {} requests that were pending when it last stopped, {} of them to be called",
