@@ -62,6 +62,9 @@ public record WorkerConfig(
                 Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0);
 
         public Limits {
+            require(perId >= 1 && perName >= 1, "caps.per-id and caps.per-name must be at least 1");
+            require(capWindow != null && capWindow.toMillis() > 0 && dedupWindow != null && dedupWindow.toMillis() > 0,
+                    "the cap and deduplication windows must be positive");
             require(dailyCalls >= 0, "budget.daily-calls must be 0 (no budget) or more");
         }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.facecheck.contract.Outcome;
+import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.topology.TopicNames;
@@ -65,5 +66,23 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> new TopicNames("in put", Map.of(), "r", "p")).hasMessageContaining("Kafka topic name");
         assertThatThrownBy(() -> new TopicNames("x", Map.of(Outcome.VERIFIED, "x"), "r", "p"))
                 .hasMessageContaining("both the request topic and a result topic");
+        assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "r", "answers"))
+                .hasMessageContaining("name-exchange topics");
+        assertThat(names.exchange()).containsExactly(TopicNames.DEFAULT_NAME_CLAIMS, TopicNames.DEFAULT_NAME_ANSWERS);
+    }
+
+    @Test
+    void limitsThatCannotWorkFailAtStartUp() {
+        WorkerConfig valid = config("localhost:9092", "https://p", "hash-secret-0123456789");
+        var limits = WorkerConfig.Limits.DEFAULT;
+        assertThatThrownBy(() -> new WorkerConfig.Limits(0, 20, limits.capWindow(), limits.dedupWindow(), 0))
+                .hasMessageContaining("caps.per-id");
+        assertThat(valid.withLimits(new WorkerConfig.Limits(3, 7, limits.capWindow(), limits.dedupWindow(), 0))
+                .limits().admission(new KeyedHasher(new byte[16]))).extracting(a -> a.perId() + "/" + a.perName())
+                .isEqualTo("3/7");
+        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), -1))
+                .hasMessageContaining("budget.daily-calls");
+        assertThatThrownBy(() -> valid.withStandbyReplicas(-1)).hasMessageContaining("standby replicas");
+        assertThat(valid.withStandbyReplicas(1).standbyReplicas()).isEqualTo(1);
     }
 }
