@@ -31,7 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -54,6 +56,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final boolean ownsVertx;
     private final Accounts accounts;
     private final Map<String, SimulatedIdentity> byIdNumber;
+    private final Map<String, LongAdder> arrivalsBy = new ConcurrentHashMap<>();
     private final AtomicLong billed = new AtomicLong();
     private final AtomicLong notBilled = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
@@ -192,8 +195,29 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
 
+    /**
+     * Calls that arrived for this ID number, answered or not: tests check the worker's caps with it. Counted in
+     * memory only, by the synthetic values the test sent.
+     */
+    public long callsForIdNumber(String idNumber) {
+        return countOf("id:" + idNumber);
+    }
+
+    /** Calls that arrived for this name, answered or not. */
+    public long callsForName(String name) {
+        return countOf("name:" + name);
+    }
+
+    private long countOf(String key) {
+        LongAdder count = arrivalsBy.get(key);
+        return count == null ? 0 : count.sum();
+    }
+
     private void facecheck(RoutingContext ctx) {
         arrivals.record(System.nanoTime());
+        var form = ctx.request().formAttributes();
+        arrivalsBy.computeIfAbsent("id:" + form.get("sfz"), k -> new LongAdder()).increment();
+        arrivalsBy.computeIfAbsent("name:" + form.get("xm"), k -> new LongAdder()).increment();
         SimulatorBehaviour now = behaviour;
         ctx.response().putHeader(HttpProvider.REQUEST_ID, UUID.randomUUID().toString());
         String authProblem = authProblem(ctx);

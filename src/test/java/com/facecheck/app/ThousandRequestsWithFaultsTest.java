@@ -58,6 +58,8 @@ class ThousandRequestsWithFaultsTest {
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "faults-test-secret-0123456789", stateDir)
                     .withApplicationId("faults-1000").withTopics(names)
+                    // The registry's few people each get many requests here: the caps would answer most of them.
+                    .withLimits(new WorkerConfig.Limits(REQUESTS, REQUESTS, Duration.ofHours(24), Duration.ofHours(24), 0))
                     .withCalls(Duration.ofMillis(700), new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200),
                             Duration.ofMinutes(2)), Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);
