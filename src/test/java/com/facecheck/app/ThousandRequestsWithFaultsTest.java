@@ -12,6 +12,7 @@ import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.provider.SimulatorBehaviour;
 import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.KafkaBroker;
+import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +60,7 @@ class ThousandRequestsWithFaultsTest {
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "faults-test-secret-0123456789", stateDir)
                     .withApplicationId("faults-1000").withTopics(names)
-                    // The registry's few people each get many requests here: the caps would answer most of them.
+                    // The registry's few people get a hundred requests here: the caps would answer most of them.
                     .withLimits(new WorkerConfig.Limits(REQUESTS, REQUESTS, Duration.ofHours(24), Duration.ofHours(24), 0))
                     .withCalls(Duration.ofMillis(700), new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200),
                             Duration.ofMinutes(2)), Duration.ofSeconds(30));
@@ -93,8 +95,19 @@ class ThousandRequestsWithFaultsTest {
         }
     }
 
-    /** The registry's people in a random order with repeats, so requests for one person bunch as in life. */
+    /**
+     * Mostly people the registry does not know (answered "no such ID number"), and one request in ten for one of
+     * its people, so every kind of answer comes back and some people have several requests, as in life. A
+     * person's requests are served one after the other, so a few people with a hundred requests each would
+     * make this a test of patience instead.
+     */
     private static List<SimulatedIdentity> shuffled(List<SimulatedIdentity> people, Random random) {
-        return random.ints(REQUESTS, 0, people.size()).mapToObj(people::get).toList();
+        List<SimulatedIdentity> chosen = new ArrayList<>(REQUESTS);
+        for (int i = 0; i < REQUESTS; i++) {
+            SimulatedIdentity known = people.get(random.nextInt(people.size()));
+            chosen.add(i % 10 == 0 ? known : new SimulatedIdentity(known.name(), TestIds.idNumber(40_000 + i),
+                    Outcome.ID_NOT_FOUND.code(), null, null, null, null));
+        }
+        return chosen;
     }
 }
