@@ -24,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,10 +135,8 @@ class TwoWorkersKeepTheCapsTest {
                 .put("image", image).toString();
     }
 
-    /** Distinct synthetic people: ID numbers nobody in the simulator's registry has, names of two characters. */
+    /** Distinct synthetic people, ID numbers nobody in the simulator's registry has. */
     private static final class People {
-        private static final String GIVEN = "安白博晨达东方刚国海浩华佳建杰俊凯兰磊丽林玲敏明娜宁鹏琴秋荣瑞山涛婷伟文霞欣雪阳怡勇宇玉云振志";
-        private static final String FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁";
         private int ids = 20_000;
         private int names;
 
@@ -148,10 +145,7 @@ class TwoWorkersKeepTheCapsTest {
         }
 
         String nextName() {
-            int n = names++;
-            Function<Integer, String> given = i -> String.valueOf(GIVEN.charAt(i % GIVEN.length()));
-            return FAMILY.charAt(n % FAMILY.length()) + given.apply(n / FAMILY.length())
-                    + given.apply(n / (FAMILY.length() * GIVEN.length()));
+            return TestIds.name(names++);
         }
     }
 }

@@ -8,8 +8,8 @@ import com.facecheck.app.WorkerConfig;
 import com.facecheck.contract.Json;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * How exactly the calls-per-second limit holds: a backlog of requests through the real worker (4 partitions,
@@ -40,7 +41,10 @@ public final class RateLimitAccuracy {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int partitions = 4;
         int requests = (int) (rate * seconds);
-        List<SimulatedIdentity> people = ProviderSimulator.defaultIdentities();
+        // Distinct people: the caps and the one-request-of-a-person-at-a-time rule must not be what is measured.
+        List<SimulatedIdentity> people = IntStream.range(0, (int) (rate * seconds))
+                .mapToObj(i -> new SimulatedIdentity(TestIds.name(i), TestIds.idNumber(50_000 + i), 5, null,
+                        null, null, null)).toList();
         String image = TestImages.jpegBase64(320, 400);
         String appCode = "rate-benchmark-appcode";
         Path state = Files.createTempDirectory("facecheck-bench-");
