@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class DropDuplicates implements Processor<String, CheckedRequest, String, CheckedRequest> {
 
     static final String STORE = "facecheck-seen-requests";
+    static final String METER = "facecheck.requests.duplicates";
 
     private static final Logger LOG = LoggerFactory.getLogger(DropDuplicates.class);
 
@@ -32,7 +33,7 @@ final class DropDuplicates implements Processor<String, CheckedRequest, String, 
 
     DropDuplicates(Duration window, MeterRegistry meters) {
         this.window = window.toMillis();
-        this.duplicates = Counter.builder("facecheck.requests.duplicates")
+        this.duplicates = Counter.builder(METER)
                 .description("requests dropped because their request id was seen within the deduplication window")
                 .register(meters);
     }

@@ -162,7 +162,9 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     private void take(CheckedRequest checked) {
         String requestId = checked.requestId();
         if (pending.get(requestId) != null) {
+            // Only possible beyond the dedup window (e.g. a request waiting out a long provider outage).
             LOG.warn("request {} arrived again while it is still pending; the copy is dropped", requestId);
+            setup.meters().counter(DropDuplicates.METER).increment();
             return;
         }
         pending.put(requestId, Pending.queued(checked, nextSeq++, clock.millis()));
