@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -64,6 +66,8 @@ public final class ProviderSimulator implements AutoCloseable {
     private final FlowControl flowControl = new FlowControl();
     private final DailyLimits dailyLimits = new DailyLimits(Clock.systemUTC());
     private final ArrivalWindow arrivals = new ArrivalWindow();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile SimulatorBehaviour behaviour = SimulatorBehaviour.wellBehaved();
     private HttpServer server;
 
@@ -194,6 +198,11 @@ public final class ProviderSimulator implements AutoCloseable {
         return arrivals.count();
     }
 
+    /** The most calls that had arrived and were not yet answered (or closed) at any one moment. */
+    public int maxCallsInFlight() {
+        return maxInFlight.get();
+    }
+
 
     /**
      * Calls that arrived for this ID number, answered or not: tests check the worker's caps with it. Counted in
@@ -215,6 +224,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private void facecheck(RoutingContext ctx) {
         arrivals.record(System.nanoTime());
+        countInFlight(ctx);
         var form = ctx.request().formAttributes();
         arrivalsBy.computeIfAbsent("id:" + form.get("sfz"), k -> new LongAdder()).increment();
         arrivalsBy.computeIfAbsent("name:" + form.get("xm"), k -> new LongAdder()).increment();
@@ -250,6 +260,19 @@ public final class ProviderSimulator implements AutoCloseable {
             deliver(ctx, now, provider(ctx.request().formAttributes().get("xm"),
                     ctx.request().formAttributes().get("sfz"), ctx.request().formAttributes().get("img"), now));
         }
+    }
+
+    /** Counts the call in flight until its answer is sent or its connection closes, whichever comes first. */
+    private void countInFlight(RoutingContext ctx) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        AtomicBoolean over = new AtomicBoolean();
+        Runnable done = () -> {
+            if (over.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        ctx.response().endHandler(v -> done.run());
+        ctx.response().closeHandler(v -> done.run());
     }
 
     /** The provider's own answer to a call that passed the gateway. */
@@ -412,6 +435,7 @@ public final class ProviderSimulator implements AutoCloseable {
                 .end(Json.MAPPER.createObjectNode().put("billed", billed.get()).put("notBilled", notBilled.get())
                         .put("timeouts", timeouts.get()).put("resets", resets.get())
                         .put("maxCallsInAnySecond", arrivals.maxInAnySecond()).put("averageCallRate", arrivals.averageRate())
+                        .put("maxCallsInFlight", maxInFlight.get())
                         .toString());
     }
 

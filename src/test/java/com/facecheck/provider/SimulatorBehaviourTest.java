@@ -11,10 +11,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +120,22 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void callsInFlightAtOnceAreCountedUntilAnswered() throws Exception {
+        simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(300));
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        List<CompletableFuture<ProviderAnswer>> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(client.verify(new VerificationRequest("r" + i, person.name(), person.idNumber(), IMAGE, null, null,
+                    null, null)).toCompletableFuture());
+        }
+        for (var call : calls) {
+            assertThat(call.get(10, TimeUnit.SECONDS)).isInstanceOf(ProviderAnswer.Verdict.class);
+        }
+        assertThat(verified()).isInstanceOf(ProviderAnswer.Verdict.class);
+        assertThat(simulator.maxCallsInFlight()).isEqualTo(5);
+    }
+
+    @Test
     void latencyIsAddedAndBehaviourChangesOverTheAdminEndpoint() throws Exception {
         WebClient admin = WebClient.create(vertx);
         var changed = admin.put(port, "127.0.0.1", "/admin/behaviour")
@@ -135,6 +153,7 @@ class SimulatorBehaviourTest {
         var counters = admin.get(port, "127.0.0.1", "/admin/counters").send().toCompletionStage()
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsJsonObject();
         assertThat(counters.getLong("billed")).isEqualTo(1L);
+        assertThat(counters.getInteger("maxCallsInFlight")).isEqualTo(1);
         admin.close();
     }
 }

@@ -1,0 +1,147 @@
+package com.facecheck.bench;
+
+import com.facecheck.app.WorkerConfig;
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.RequestParser;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.identity.Masking;
+import com.facecheck.identity.PhotoCheck;
+import com.facecheck.identity.RequestValidation;
+import com.facecheck.provider.HttpProvider;
+import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.topology.Topics;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The usual alternative to the worker, for {@link ThroughputComparison} only: a Kafka Streams app whose processor
+ * checks each request as the worker does, calls the same {@link HttpProvider} and waits for the answer inside
+ * {@code process()}, then writes the result to the topic of its code. One call at a time per stream thread; same
+ * processing guarantee, stream threads and commit interval as the worker. No retries, caps or deduplication:
+ * against a well-behaved provider and distinct people they would change nothing but the cost.
+ */
+final class SynchronousBaseline implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Vertx vertx;
+    private final HttpProvider provider;
+    private final KafkaStreams streams;
+
+    private SynchronousBaseline(Vertx vertx, HttpProvider provider, KafkaStreams streams) {
+        this.vertx = vertx;
+        this.provider = provider;
+        this.streams = streams;
+    }
+
+    /** Starts on the topics, provider and Streams settings of {@code config}; returns once it is running. */
+    static SynchronousBaseline start(WorkerConfig config) throws InterruptedException {
+        Vertx vertx = Vertx.vertx();
+        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.credentials(), config.callTimeout(),
+                config.maxInFlight());
+        Topics topics = new Topics(config.topics(),
+                new RequestParser(new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8))));
+        Clock clock = Clock.systemUTC();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))
+                .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, clock))
+                .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
+                        Produced.with(Serdes.String(), topics.resultSerde()));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        p.putAll(config.kafka());
+        KafkaStreams streams = new KafkaStreams(builder.build(), p);
+        SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
+        streams.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || System.nanoTime() > deadline) {
+                baseline.close();
+                throw new IllegalStateException("the synchronous baseline did not start (state " + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+        return baseline;
+    }
+
+    /** Validates, calls and waits: the stream thread does nothing else until the provider answers. */
+    private static final class CallAndWait implements Processor<byte[], VerificationRequest, String, VerificationResult> {
+
+        private final RequestValidation validation;
+        private final HttpProvider provider;
+        private final Clock clock;
+        private ProcessorContext<String, VerificationResult> context;
+
+        CallAndWait(RequestValidation validation, HttpProvider provider, Clock clock) {
+            this.validation = validation;
+            this.provider = provider;
+            this.clock = clock;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, VerificationResult> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<byte[], VerificationRequest> record) {
+            VerificationRequest request = record.value();
+            Instant received = Instant.ofEpochMilli(record.timestamp());
+            VerificationResult result;
+            if (validation.validate(request) instanceof RequestValidation.Accepted accepted) {
+                ProviderAnswer answer = provider.verify(accepted.request()).toCompletableFuture().join();
+                result = fromAnswer(accepted.request(), answer, received);
+            } else {
+                result = result(request, Outcome.INVALID_REQUEST, null, "rejected before the call", false,
+                        VerificationResult.DECIDED_LOCALLY, null, received);
+            }
+            context.forward(record.withKey(request.requestId()).withValue(result));
+        }
+
+        private VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, Instant received) {
+            String by = VerificationResult.DECIDED_BY_PROVIDER;
+            if (answer instanceof ProviderAnswer.Verdict v) {
+                return result(request, v.outcome(), v.match(), v.message(), v.billed(), by, answer, received);
+            }
+            Outcome outcome = answer instanceof ProviderAnswer.Refused ? Outcome.INVALID_REQUEST
+                    : answer instanceof ProviderAnswer.Throttled ? Outcome.THROTTLED : Outcome.FAILED;
+            return result(request, outcome, null, outcome.providerMessage(), false, by, answer, received);
+        }
+
+        private VerificationResult result(VerificationRequest request, Outcome outcome, Boolean match, String message,
+                                          boolean billed, String decidedBy, ProviderAnswer answer, Instant received) {
+            return new VerificationResult(request.requestId(), outcome.code(), outcome.outcomeName(), match, message,
+                    null, Masking.name(request.name()), Masking.idNumber(request.idNumber()), null, null, null, billed,
+                    answer == null ? 0 : 1, decidedBy, answer == null ? null : answer.providerRequestId(),
+                    request.consentId(), request.source(), received, clock.instant(), request.metadata());
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        provider.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,253 @@
+package com.facecheck.bench;
+
+import com.facecheck.app.EmbeddedKafka;
+import com.facecheck.app.FacecheckCli;
+import com.facecheck.app.OutputCollector;
+import com.facecheck.app.TopicSetup;
+import com.facecheck.app.Worker;
+import com.facecheck.app.WorkerConfig;
+import com.facecheck.contract.Json;
+import com.facecheck.contract.VerificationResult;
+import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Credentials;
+import com.facecheck.testing.TestIds;
+import com.facecheck.testing.TestImages;
+import com.facecheck.testing.TestTopics;
+import com.facecheck.testing.Traffic;
+import com.facecheck.topology.TopicNames;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Throughput of the worker (calls in flight held in a store, the stream thread never waits) beside the usual
+ * alternative, {@link SynchronousBaseline} (the stream thread waits for each answer), on the same input: N requests
+ * from N distinct people, so that no cap, deduplication or per-person turn holds anything back, against the
+ * simulator answering every call after 200 ms. Both run with the worker's defaults: 256 calls in flight, 1 stream
+ * thread, 4 partitions, exactly-once v2, 100 ms commits, no calls-per-second limit. Each run is timed from the
+ * first request produced to the last result visible to a read_committed consumer; rounds alternate the two, each
+ * run on fresh topics, state and simulator, and the medians are compared. The broker and the simulator run in
+ * their own processes, as they are remote in production. Run with {@code bench/throughput [REQUESTS [ROUNDS]]}.
+ */
+public final class ThroughputComparison {
+
+    private static final int PARTITIONS = 4;
+    private static final long LATENCY_MILLIS = 200;
+    private static final String APP_CODE = "throughput-benchmark-appcode";
+
+    private enum Kind {
+        ASYNC("async worker"), SYNC("synchronous");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One timed run; {@code maxInFlight} is what the simulator saw, -1 when it did not say. */
+    private record Run(Kind kind, int round, long results, double seconds, double firstResultSeconds, long calls,
+                       int maxInFlight, int busiestSecond, Map<String, Long> outcomes) {
+        double perSecond() {
+            return results / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> input = requests(requests, TestImages.jpegBase64(320, 400));
+        WorkerConfig defaults = config("unused", URI.create("http://127.0.0.1"), Path.of("."), TopicNames.defaults(), "unused");
+        System.out.printf(Locale.ROOT, "%d requests from %d distinct people; simulator latency %d ms; %d partitions,"
+                        + " %d stream thread(s), %d calls in flight at most, commit interval %d ms, exactly-once v2%n",
+                requests, requests, LATENCY_MILLIS, PARTITIONS, defaults.streamThreads(), defaults.maxInFlight(),
+                defaults.commitInterval().toMillis());
+        List<Run> runs = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
+            for (int round = 1; round <= rounds; round++) {
+                for (Kind kind : Kind.values()) {
+                    Run run = run(kind, round, kafka.bootstrapServers(), input);
+                    runs.add(run);
+                    System.out.printf(Locale.ROOT, "round %d %-12s %4d/%d results in %6.2f s = %7.1f requests/s;"
+                                    + " first result after %.2f s; simulator: %d calls, at most %s in flight,"
+                                    + " %d in its busiest second; outcomes %s%n",
+                            round, run.kind().label, run.results(), requests, run.seconds(), run.perSecond(),
+                            run.firstResultSeconds(), run.calls(), run.maxInFlight() < 0 ? "?" : run.maxInFlight(),
+                            run.busiestSecond(), run.outcomes());
+                }
+            }
+        }
+        summary(runs, requests, rounds);
+    }
+
+    private static void summary(List<Run> runs, int requests, int rounds) {
+        List<Run> async = runs.stream().filter(r -> r.kind() == Kind.ASYNC).toList();
+        List<Run> sync = runs.stream().filter(r -> r.kind() == Kind.SYNC).toList();
+        double asyncRate = median(async, Run::perSecond);
+        double syncRate = median(sync, Run::perSecond);
+        System.out.printf(Locale.ROOT, "%nmedians of %d rounds, %d requests each%n", rounds, requests);
+        System.out.printf(Locale.ROOT, "%-28s %14s %14s%n", "", Kind.ASYNC.label, Kind.SYNC.label);
+        System.out.printf(Locale.ROOT, "%-28s %14.1f %14.1f%n", "requests/s", asyncRate, syncRate);
+        System.out.printf(Locale.ROOT, "%-28s %14.2f %14.2f%n", "seconds, first to last",
+                median(async, Run::seconds), median(sync, Run::seconds));
+        System.out.printf(Locale.ROOT, "%-28s %14.2f %14.2f%n", "seconds to the first result",
+                median(async, Run::firstResultSeconds), median(sync, Run::firstResultSeconds));
+        System.out.printf(Locale.ROOT, "%-28s %14d %14d%n", "most calls in flight (max)",
+                async.stream().mapToInt(Run::maxInFlight).max().orElse(-1),
+                sync.stream().mapToInt(Run::maxInFlight).max().orElse(-1));
+        System.out.printf(Locale.ROOT, "%-28s %14.1f%n", "ratio async/sync", asyncRate / syncRate);
+        if (runs.stream().anyMatch(r -> r.results() < requests)) {
+            System.out.println("INCOMPLETE: some runs did not deliver every result before their deadline");
+        }
+    }
+
+    private static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
+        double[] sorted = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static Run run(Kind kind, int round, String bootstrap, List<String> input) throws Exception {
+        String id = "throughput-" + kind.name().toLowerCase(Locale.ROOT) + "-" + round;
+        TopicNames names = TestTopics.prefixed(id + ".");
+        TopicSetup.createMissing(bootstrap, names, PARTITIONS, (short) 1);
+        Path state = Files.createTempDirectory("facecheck-bench-");
+        int port = freePort();
+        Process simulator = startSimulator(port);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + port);
+            awaitUp(url);
+            admin(url, "PUT", "/admin/behaviour", "{\"latencyMillis\":" + LATENCY_MILLIS + "}");
+            WorkerConfig config = config(bootstrap, url, state, names, id);
+            try (AutoCloseable app = kind == Kind.ASYNC ? Worker.start(config) : SynchronousBaseline.start(config);
+                 OutputCollector out = new OutputCollector(bootstrap, names.outputs());
+                 KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                producer.partitionsFor(names.requests()); // metadata first, so that the clock times the requests only
+                long start = System.nanoTime();
+                for (int i = 0; i < input.size(); i++) {
+                    producer.send(new ProducerRecord<>(names.requests(), i % PARTITIONS, null,
+                            input.get(i).getBytes(StandardCharsets.UTF_8)));
+                }
+                producer.flush();
+                long deadline = start + Duration.ofMillis(input.size() * LATENCY_MILLIS * 3 + 60_000).toNanos();
+                long first = 0;
+                long results = 0;
+                while (results < input.size() && System.nanoTime() < deadline) {
+                    out.poll(Duration.ofMillis(100));
+                    results = out.count(r -> names.results().containsValue(r.topic()));
+                    if (first == 0 && results > 0) {
+                        first = System.nanoTime();
+                    }
+                }
+                long end = System.nanoTime();
+                var counters = Json.MAPPER.readTree(admin(url, "GET", "/admin/counters", null));
+                Map<String, Long> outcomes = new TreeMap<>(Traffic.results(out.records(), names).stream()
+                        .collect(Collectors.groupingBy(VerificationResult::outcome, Collectors.counting())));
+                long deadLetters = out.count(r -> r.topic().equals(names.retryableDeadLetters())
+                        || r.topic().equals(names.poisonDeadLetters()));
+                if (deadLetters > 0) {
+                    outcomes.put("dead letters", deadLetters);
+                }
+                return new Run(kind, round, results, (end - start) / 1e9, first == 0 ? Double.NaN : (first - start) / 1e9,
+                        counters.path("billed").asLong() + counters.path("notBilled").asLong(),
+                        counters.path("maxCallsInFlight").asInt(-1), counters.path("maxCallsInAnySecond").asInt(),
+                        outcomes);
+            }
+        } finally {
+            simulator.destroy();
+            simulator.waitFor();
+            delete(state);
+        }
+    }
+
+    private static WorkerConfig config(String bootstrap, URI url, Path state, TopicNames names, String id) {
+        return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
+                        "throughput-benchmark-secret-0123456789", state)
+                .withApplicationId(id).withTopics(names).withCallsPerSecond(0);
+    }
+
+    /** One request per person: ID numbers nobody in the simulator's registry has, distinct names of three characters. */
+    private static List<String> requests(int count, String image) {
+        String given = "安白博晨达东方刚国海浩华佳建杰俊凯兰磊丽林玲敏明娜宁鹏琴秋荣瑞山涛婷伟文霞欣雪阳怡勇宇玉云振志";
+        String family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁";
+        if (count > family.length() * given.length() * given.length()) {
+            throw new IllegalArgumentException("at most " + family.length() * given.length() * given.length()
+                    + " distinct people");
+        }
+        List<String> requests = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            String name = "" + family.charAt(n % family.length()) + given.charAt(n / family.length() % given.length())
+                    + given.charAt(n / (family.length() * given.length()));
+            requests.add(Json.MAPPER.createObjectNode().put("requestId", "throughput-" + n).put("name", name)
+                    .put("idNumber", TestIds.idNumber(50_000 + n)).put("image", image).toString());
+        }
+        return requests;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static Process startSimulator(int port) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "simulate",
+                "--port", Integer.toString(port));
+        builder.environment().put(Credentials.APPCODE_ENV, APP_CODE);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    private static void awaitUp(URI url) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                admin(url, "GET", "/admin/counters", null);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the simulator did not start");
+    }
+
+    private static String admin(URI base, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
