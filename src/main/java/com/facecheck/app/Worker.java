@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -85,6 +86,14 @@ public final class Worker implements AutoCloseable {
         }
         LOG.info("worker {} running: {} → results", config.applicationId(), config.topics().requests());
         return worker;
+    }
+
+    /** The ids of the stream tasks this worker runs as active tasks now (e.g. {@code 1_3}). */
+    Set<String> activeTasks() {
+        Set<String> tasks = new TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> tasks.add(task.taskId().toString())));
+        return tasks;
     }
 
     /** The worker's metrics, in the Prometheus text format; the HTTP endpoint serves this. */

@@ -51,6 +51,21 @@ public final class Traffic {
         }
     }
 
+    /** Each value one record on the partition at the same index of {@code partitions}, in list order. */
+    public static void sendTo(String bootstrap, String topic, List<String> values, List<Integer> partitions) {
+        if (values.size() != partitions.size()) {
+            throw new IllegalArgumentException("one partition per value");
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < values.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, partitions.get(i), null,
+                        values.get(i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
     /** The records read from result topics. */
     public static List<ConsumerRecord<String, byte[]>> resultRecords(List<ConsumerRecord<String, byte[]>> records,
                                                                     TopicNames names) {
