@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -56,6 +58,9 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     private final Timer inputWaits;
     /** Each person's requests not yet answered, in order; the first is the one being served. */
     private final Map<String, Deque<String>> turns = new HashMap<>();
+    /** Requests admitted before this task was restored: the previous owner may already have called for them. */
+    private final Set<String> restoredAdmitted = new HashSet<>();
+    private final Counter possiblyRepeated;
     private long nextSeq;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Pending> pending;
@@ -71,6 +76,9 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         this.calls = new CallQueue(setup, clock);
         this.idCapRefusals = Counter.builder("facecheck.caps.refused").tag("cap", "per-id")
                 .description("requests refused without a call because a cap was reached").register(setup.meters());
+        this.possiblyRepeated = Counter.builder("facecheck.calls.resumed")
+                .description("calls started for requests admitted before the task was restored: each may repeat a"
+                        + " call the previous owner made").register(setup.meters());
         this.inputWaits = Timer.builder("facecheck.backpressure.wait")
                 .description("time a task waited before taking a request because too many calls were outstanding")
                 .register(setup.meters());
@@ -99,6 +107,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         // A revived task is initialised again: what was in memory is rebuilt from the restored stores.
         calls.clear();
         turns.clear();
+        restoredAdmitted.clear();
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainAndDispatch());
         resume();
     }
@@ -130,8 +139,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
                 calls.schedule(p.requestId(), p.dueAt());
                 resumedCalls++;
             }
+            if (p.stage() != Pending.Stage.QUEUED) {
+                restoredAdmitted.add(p.requestId());
+            }
         }
-        setup.meters().counter("facecheck.calls.resumed").increment(resumedCalls);
         List.copyOf(turns.keySet()).forEach(this::serveNext);
         if (!restored.isEmpty()) {
             LOG.info("task {} resumed {} requests that were pending when it last stopped, {} of them to be called",
@@ -243,6 +254,9 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         Pending call = pending.get(requestId);
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return null;
+        }
+        if (restoredAdmitted.remove(requestId)) {
+            possiblyRepeated.increment();
         }
         return call.checked().withImage(photos.get(requestId)).request();
     }
