@@ -118,7 +118,8 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    static Properties streamsProperties(WorkerConfig config) {
+    /** The Kafka Streams settings the worker runs with (exactly-once, threads, commit interval, poison handling). */
+    public static Properties streamsProperties(WorkerConfig config) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

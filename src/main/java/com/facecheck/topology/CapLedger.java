@@ -43,11 +43,8 @@ final class CapLedger {
         return Math.max(recordTime, streamTime - window);
     }
 
-    /**
-     * How many reservations the fullest window holding {@code at} would contain with one more at {@code at}; the
-     * reservation fits when this is at most the cap.
-     */
-    int fullestWith(String key, long at) {
+    /** Whether one more reservation at {@code at} leaves every window holding it within the cap. */
+    boolean admits(String key, long at) {
         List<Long> times = new ArrayList<>();
         times.add(at);
         try (var entries = store.fetch(key + SEPARATOR, key + (char) (SEPARATOR + 1), at - window + 1,
@@ -67,10 +64,6 @@ final class CapLedger {
             }
             fullest = Math.max(fullest, last - first + 1);
         }
-        return fullest;
-    }
-
-    boolean fits(int fullest) {
         return fullest <= cap;
     }
 

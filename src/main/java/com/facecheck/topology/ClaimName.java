@@ -42,14 +42,13 @@ final class ClaimName implements Processor<String, NameClaim, String, NameAnswer
             return;
         }
         long at = ledger.countedAt(claim.at(), context.currentStreamTimeMs());
-        int fullest = ledger.fullestWith(claim.nameKey(), at);
-        boolean granted = ledger.fits(fullest);
+        boolean granted = ledger.admits(claim.nameKey(), at);
         if (granted) {
             ledger.reserve(claim.nameKey(), claim.requestId(), at);
         } else {
             refusals.increment();
         }
         context.forward(record.withKey(claim.personKey())
-                .withValue(new NameAnswer(claim.requestId(), granted, at, granted ? fullest : fullest - 1)));
+                .withValue(new NameAnswer(claim.requestId(), granted, at)));
     }
 }

@@ -28,6 +28,8 @@ final class DailyCalls {
     private final KeyValueStore<String, Long> store;
     private final long share;
     private String day;
+    /** When (epoch ms) {@link #day} ends; 0 until the first call. */
+    private long nextDayAt;
     private long spent;
 
     /** @param share this task's calls per day; {@link Long#MAX_VALUE} for no budget */
@@ -70,11 +72,13 @@ final class DailyCalls {
     }
 
     private long spentOn(Instant now) {
-        String today = LocalDate.ofInstant(now, ZONE).toString();
-        if (!today.equals(day)) {
-            forgetDaysBefore(today);
-            day = today;
-            Long stored = store.get(today);
+        // Asked before every call: the date is worked out again only when a day has passed.
+        if (now.toEpochMilli() >= nextDayAt) {
+            LocalDate today = LocalDate.ofInstant(now, ZONE);
+            day = today.toString();
+            nextDayAt = today.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
+            forgetDaysBefore(day);
+            Long stored = store.get(day);
             spent = stored == null ? 0 : stored;
         }
         return spent;

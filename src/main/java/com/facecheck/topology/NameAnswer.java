@@ -3,8 +3,7 @@ package com.facecheck.topology;
 /**
  * The name stage's answer to a reservation, back to the person's partition. Keyed by the person's keyed hash.
  *
- * @param at      the record time the reservation was counted at, needed to give it back
- * @param inCap   how many of the name's requests the cap window holds, this one included when granted
+ * @param at the record time the reservation was counted at, needed to give it back
  */
-public record NameAnswer(String requestId, boolean granted, long at, int inCap) {
+public record NameAnswer(String requestId, boolean granted, long at) {
 }

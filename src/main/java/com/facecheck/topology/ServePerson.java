@@ -61,6 +61,8 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     /** Requests admitted before this task was restored: the previous owner may already have called for them. */
     private final Set<String> restoredAdmitted = new HashSet<>();
     private final Counter possiblyRepeated;
+    /** One counter per kind of answer and billing, looked up once rather than on every answer. */
+    private final Map<String, Counter> answerCounters = new HashMap<>();
     private long nextSeq;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Pending> pending;
@@ -204,7 +206,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
                 continue;
             }
             long at = idCap.countedAt(checked.receivedAt(), context.currentStreamTimeMs());
-            if (!idCap.fits(idCap.fullestWith(personKey, at))) {
+            if (!idCap.admits(personKey, at)) {
                 idCapRefusals.increment();
                 emit(next, Results.capped(checked.request(), Results.CAP_PER_ID,
                         Instant.ofEpochMilli(checked.receivedAt()), clock.instant()));
@@ -276,8 +278,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
         setup.circuit().record(answer, now);
-        setup.meters().counter("facecheck.provider.answers", "kind", answer.getClass().getSimpleName(),
-                "billed", Boolean.toString(billed(answer))).increment();
+        boolean billed = billed(answer);
+        answerCounters.computeIfAbsent(answer.getClass().getSimpleName() + billed, k -> setup.meters()
+                .counter("facecheck.provider.answers", "kind", answer.getClass().getSimpleName(),
+                        "billed", Boolean.toString(billed))).increment();
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return; // already finished by an earlier answer to the same request
         }

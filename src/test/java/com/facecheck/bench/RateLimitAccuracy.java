@@ -5,7 +5,6 @@ import com.facecheck.app.OutputCollector;
 import com.facecheck.app.TopicSetup;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
-import com.facecheck.contract.Json;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.SimulatedIdentity;
@@ -13,12 +12,6 @@ import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
-import com.facecheck.app.FacecheckCli;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +41,10 @@ public final class RateLimitAccuracy {
         String image = TestImages.jpegBase64(320, 400);
         String appCode = "rate-benchmark-appcode";
         Path state = Files.createTempDirectory("facecheck-bench-");
-        int port = freePort();
-        Process simulator = startSimulator(port, appCode);
-        try (EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
-            URI url = URI.create("http://127.0.0.1:" + port);
-            awaitUp(url);
-            admin(url, "PUT", "/admin/behaviour", "{\"latencyMillis\":20}");
+        try (SimulatorProcess simulator = SimulatorProcess.start(appCode);
+             EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
+            URI url = simulator.url();
+            simulator.behaviour("{\"latencyMillis\":20}");
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(AppCode.of(appCode)),
@@ -69,7 +60,7 @@ public final class RateLimitAccuracy {
                     out.poll(Duration.ofMillis(500));
                 }
                 long results = out.count(r -> names.results().containsValue(r.topic()));
-                var counters = Json.MAPPER.readTree(admin(url, "GET", "/admin/counters", null));
+                var counters = simulator.counters();
                 int max = counters.path("maxCallsInAnySecond").asInt();
                 double achieved = counters.path("averageCallRate").asDouble();
                 System.out.printf(Locale.ROOT, "%nrate limit %.0f calls/s over %d partitions; %d requests, %d results%n",
@@ -79,43 +70,6 @@ public final class RateLimitAccuracy {
                 System.out.printf(Locale.ROOT, "achieved rate: %.1f calls/s = %.3f of the limit (target >= 0.95)%n",
                         achieved, achieved / rate);
             }
-        } finally {
-            simulator.destroy();
-            simulator.waitFor();
-        }
-    }
-
-    private static Process startSimulator(int port, String appCode) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "simulate",
-                "--port", Integer.toString(port));
-        builder.environment().put(Credentials.APPCODE_ENV, appCode);
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        return builder.start();
-    }
-
-    private static void awaitUp(URI url) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                admin(url, "GET", "/admin/counters", null);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("the simulator did not start");
-    }
-
-    private static String admin(URI base, String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.facecheck.bench;
 
+import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.RequestParser;
@@ -17,11 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -62,16 +61,7 @@ final class SynchronousBaseline implements AutoCloseable {
                 .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, clock))
                 .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
                         Produced.with(Serdes.String(), topics.resultSerde()));
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
-        p.putAll(config.kafka());
-        KafkaStreams streams = new KafkaStreams(builder.build(), p);
+        KafkaStreams streams = new KafkaStreams(builder.build(), Worker.streamsProperties(config));
         SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
         streams.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

@@ -1,7 +1,6 @@
 package com.facecheck.bench;
 
 import com.facecheck.app.EmbeddedKafka;
-import com.facecheck.app.FacecheckCli;
 import com.facecheck.app.OutputCollector;
 import com.facecheck.app.TopicSetup;
 import com.facecheck.app.Worker;
@@ -16,11 +15,7 @@ import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,12 +128,9 @@ public final class ThroughputComparison {
         TopicNames names = TestTopics.prefixed(id + ".");
         TopicSetup.createMissing(bootstrap, names, PARTITIONS, (short) 1);
         Path state = Files.createTempDirectory("facecheck-bench-");
-        int port = freePort();
-        Process simulator = startSimulator(port);
-        try {
-            URI url = URI.create("http://127.0.0.1:" + port);
-            awaitUp(url);
-            admin(url, "PUT", "/admin/behaviour", "{\"latencyMillis\":" + LATENCY_MILLIS + "}");
+        try (SimulatorProcess simulator = SimulatorProcess.start(APP_CODE)) {
+            URI url = simulator.url();
+            simulator.behaviour("{\"latencyMillis\":" + LATENCY_MILLIS + "}");
             WorkerConfig config = config(bootstrap, url, state, names, id);
             try (AutoCloseable app = kind == Kind.ASYNC ? Worker.start(config) : SynchronousBaseline.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs());
@@ -161,7 +153,7 @@ public final class ThroughputComparison {
                     }
                 }
                 long end = System.nanoTime();
-                var counters = Json.MAPPER.readTree(admin(url, "GET", "/admin/counters", null));
+                var counters = simulator.counters();
                 Map<String, Long> outcomes = new TreeMap<>(Traffic.results(out.records(), names).stream()
                         .collect(Collectors.groupingBy(VerificationResult::outcome, Collectors.counting())));
                 long deadLetters = out.count(r -> r.topic().equals(names.retryableDeadLetters())
@@ -175,8 +167,6 @@ public final class ThroughputComparison {
                         outcomes);
             }
         } finally {
-            simulator.destroy();
-            simulator.waitFor();
             delete(state);
         }
     }
@@ -187,19 +177,11 @@ public final class ThroughputComparison {
                 .withApplicationId(id).withTopics(names).withCallsPerSecond(0);
     }
 
-    /** One request per person: ID numbers nobody in the simulator's registry has, distinct names of three characters. */
+    /** One request per person: ID numbers nobody in the simulator's registry has, distinct names. */
     private static List<String> requests(int count, String image) {
-        String given = "安白博晨达东方刚国海浩华佳建杰俊凯兰磊丽林玲敏明娜宁鹏琴秋荣瑞山涛婷伟文霞欣雪阳怡勇宇玉云振志";
-        String family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁";
-        if (count > family.length() * given.length() * given.length()) {
-            throw new IllegalArgumentException("at most " + family.length() * given.length() * given.length()
-                    + " distinct people");
-        }
         List<String> requests = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
-            String name = "" + family.charAt(n % family.length()) + given.charAt(n / family.length() % given.length())
-                    + given.charAt(n / (family.length() * given.length()));
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", "throughput-" + n).put("name", name)
+            requests.add(Json.MAPPER.createObjectNode().put("requestId", "throughput-" + n).put("name", TestIds.name(n))
                     .put("idNumber", TestIds.idNumber(50_000 + n)).put("image", image).toString());
         }
         return requests;
@@ -209,40 +191,6 @@ public final class ThroughputComparison {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static Process startSimulator(int port) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "simulate",
-                "--port", Integer.toString(port));
-        builder.environment().put(Credentials.APPCODE_ENV, APP_CODE);
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        return builder.start();
-    }
-
-    private static void awaitUp(URI url) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                admin(url, "GET", "/admin/counters", null);
-                return;
-            } catch (IOException e) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("the simulator did not start");
-    }
-
-    private static String admin(URI base, String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void delete(Path dir) throws IOException {
