@@ -7,6 +7,7 @@ import com.facecheck.provider.HttpProvider;
 import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
+import com.facecheck.topology.FailedRecords;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -68,9 +70,11 @@ public final class Worker implements AutoCloseable {
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
                 config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
+        Properties properties = streamsProperties(config);
+        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, Clock.systemUTC()));
         var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, Clock.systemUTC(),
-                FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+                FacecheckTopology.DEFAULT_DRAIN_INTERVAL, new TopologyConfig(new StreamsConfig(properties)));
+        KafkaStreams streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",
                     e.getClass().getSimpleName(), e);
@@ -134,6 +138,9 @@ public final class Worker implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().poisonDeadLetters());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // One failing record costs that record, never the stream thread (see FailedRecords).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         p.putAll(config.kafka());
         return p;
     }

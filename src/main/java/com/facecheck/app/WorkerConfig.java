@@ -55,21 +55,24 @@ public record WorkerConfig(
      * @param capWindow   the caps' window (record time), 24 h
      * @param dedupWindow a request id seen again within this record time is a duplicate, 24 h
      * @param dailyCalls  budget.daily-calls: most calls per day (Asia/Shanghai) for all instances; 0 for no budget
+     * @param claimTimeout how long a request waits for the name stage before it ends as an internal error
      */
-    public record Limits(int perId, int perName, Duration capWindow, Duration dedupWindow, long dailyCalls) {
+    public record Limits(int perId, int perName, Duration capWindow, Duration dedupWindow, long dailyCalls,
+                         Duration claimTimeout) {
 
         public static final Limits DEFAULT = new Limits(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME,
-                Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0);
+                Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0, Admission.DEFAULT_CLAIM_TIMEOUT);
 
         public Limits {
             require(perId >= 1 && perName >= 1, "caps.per-id and caps.per-name must be at least 1");
             require(capWindow != null && capWindow.toMillis() > 0 && dedupWindow != null && dedupWindow.toMillis() > 0,
                     "the cap and deduplication windows must be positive");
             require(dailyCalls >= 0, "budget.daily-calls must be 0 (no budget) or more");
+            require(claimTimeout != null && claimTimeout.toMillis() > 0, "the name-claim timeout must be positive");
         }
 
         public Admission admission(KeyedHasher keys) {
-            return new Admission(keys, dedupWindow, capWindow, perId, perName);
+            return new Admission(keys, dedupWindow, capWindow, perId, perName, claimTimeout);
         }
     }
 

@@ -58,4 +58,32 @@ public final class Masking {
         masked = CJK_RUN.matcher(masked).replaceAll("**");
         return masked.length() <= maxChars ? masked : masked.substring(0, maxChars) + "…";
     }
+
+    /**
+     * The exception as a log line may show it: the same classes and stack frames, every message (of the causes
+     * too) masked by {@link #excerpt}, because messages of libraries quote the data they choked on.
+     */
+    public static Throwable withoutMessages(Throwable failure) {
+        return failure == null ? null : new MaskedException(failure, 0);
+    }
+
+    /** Stands in for an exception in a log line: prints as the original class with a masked message. */
+    private static final class MaskedException extends RuntimeException {
+
+        private static final int MAX_CAUSES = 8;
+
+        MaskedException(Throwable original, int depth) {
+            super(original.getClass().getName() + (original.getMessage() == null ? ""
+                            : ": " + excerpt(original.getMessage(), 200)),
+                    original.getCause() == null || depth >= MAX_CAUSES ? null
+                            : new MaskedException(original.getCause(), depth + 1),
+                    false, true);
+            setStackTrace(original.getStackTrace());
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
+    }
 }

@@ -13,12 +13,17 @@ import java.util.Objects;
  * @param capWindow   the caps hold in any window of this length (record time)
  * @param perId       most requests for one ID number that reach the provider in any cap window
  * @param perName     most requests for one name that reach the provider in any cap window
+ * @param claimTimeout how long a request waits for the name stage's answer before it ends as an internal error:
+ *                     only a lost claim or answer (a record that failed in a processor) takes that long
  */
-public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWindow, int perId, int perName) {
+public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWindow, int perId, int perName,
+                        Duration claimTimeout) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     public static final int DEFAULT_PER_ID = 5;
     public static final int DEFAULT_PER_NAME = 20;
+    /** Far beyond a rebalance or a restore of the name stage, which delay answers without losing them. */
+    public static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofMinutes(5);
 
     public Admission {
         Objects.requireNonNull(keys, "keys");
@@ -32,19 +37,27 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
             throw new IllegalArgumentException("caps.per-id and caps.per-name must be at least 1 (they are "
                     + perId + " and " + perName + ")");
         }
+        if (claimTimeout == null || claimTimeout.isNegative() || claimTimeout.isZero()) {
+            throw new IllegalArgumentException("the name-claim timeout must be positive");
+        }
     }
 
     public static Admission defaults(KeyedHasher keys) {
-        return new Admission(keys, DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_PER_ID, DEFAULT_PER_NAME);
+        return new Admission(keys, DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_PER_ID, DEFAULT_PER_NAME,
+                DEFAULT_CLAIM_TIMEOUT);
     }
 
     public Admission withCaps(int id, int name) {
-        return new Admission(keys, dedupWindow, capWindow, id, name);
+        return new Admission(keys, dedupWindow, capWindow, id, name, claimTimeout);
+    }
+
+    public Admission withClaimTimeout(Duration timeout) {
+        return new Admission(keys, dedupWindow, capWindow, perId, perName, timeout);
     }
 
     @Override
     public String toString() {
         return "Admission[dedupWindow=" + dedupWindow + ", capWindow=" + capWindow + ", perId=" + perId
-                + ", perName=" + perName + "]";
+                + ", perName=" + perName + ", claimTimeout=" + claimTimeout + "]";
     }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -123,11 +125,18 @@ final class CallQueue {
 
     private void start(VerificationRequest request) {
         inFlight.incrementAndGet();
-        setup.provider().verify(request).whenComplete((answer, failure) -> {
+        CompletionStage<ProviderAnswer> call;
+        try {
+            call = setup.provider().verify(request);
+        } catch (RuntimeException e) {
+            // A client that throws instead of failing its future still owes the request an answer.
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenComplete((answer, failure) -> {
             permits.release();
             completions.add(new Completion(request.requestId(), answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
-                            + failure.getClass().getSimpleName(), null)));
+                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()), null)));
             inFlight.decrementAndGet();
         });
     }

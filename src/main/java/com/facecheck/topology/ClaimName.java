@@ -36,7 +36,7 @@ final class ClaimName implements Processor<String, NameClaim, String, NameAnswer
 
     @Override
     public void process(Record<String, NameClaim> record) {
-        NameClaim claim = record.value();
+        NameClaim claim = InternalRecords.required(record, "name claim");
         if (claim.kind() == NameClaim.Kind.RELEASE) {
             ledger.release(claim.nameKey(), claim.requestId(), claim.at());
             return;
@@ -49,6 +49,6 @@ final class ClaimName implements Processor<String, NameClaim, String, NameAnswer
             refusals.increment();
         }
         context.forward(record.withKey(claim.personKey())
-                .withValue(new NameAnswer(claim.requestId(), granted, at)));
+                .withValue(new NameAnswer(claim.requestId(), claim.nameKey(), granted, at)));
     }
 }

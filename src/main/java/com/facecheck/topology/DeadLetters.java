@@ -20,6 +20,10 @@ public final class DeadLetters {
     public static final String ATTEMPTS = "facecheck.dlq.attempts";
     /** How many times this request has already been replayed; replays copy it onto the request. */
     public static final String REPLAY_COUNT = "facecheck.dlq.replay-count";
+    /** For records that failed inside the worker: the processor they failed in. */
+    public static final String PROCESSOR = "facecheck.dlq.processor";
+    /** For records that failed inside the worker: the exception's class. */
+    public static final String EXCEPTION = "facecheck.dlq.exception";
 
     private DeadLetters() {
     }
@@ -28,9 +32,7 @@ public final class DeadLetters {
         RecordHeaders headers = new RecordHeaders();
         put(headers, REASON, reason);
         put(headers, REASON_CODE, reasonCode);
-        put(headers, SOURCE_TOPIC, call.sourceTopic());
-        put(headers, SOURCE_PARTITION, Integer.toString(call.sourcePartition()));
-        put(headers, SOURCE_OFFSET, Long.toString(call.sourceOffset()));
+        putSource(headers, call.sourceTopic(), call.sourcePartition(), call.sourceOffset());
         put(headers, FAILED_AT, failedAt.toString());
         put(headers, ATTEMPTS, Integer.toString(attempts));
         put(headers, REPLAY_COUNT, Integer.toString(call.replayCount()));
@@ -50,7 +52,19 @@ public final class DeadLetters {
         }
     }
 
-    private static void put(Headers headers, String key, String value) {
+    static void putSource(Headers headers, String topic, int partition, long offset) {
+        put(headers, SOURCE_TOPIC, topic);
+        put(headers, SOURCE_PARTITION, Integer.toString(partition));
+        put(headers, SOURCE_OFFSET, Long.toString(offset));
+    }
+
+    /** Where inside the worker a record failed: the exception's class only, its message may quote data. */
+    static void putFailure(Headers headers, String processor, Exception failure) {
+        put(headers, PROCESSOR, processor);
+        put(headers, EXCEPTION, failure.getClass().getName());
+    }
+
+    static void put(Headers headers, String key, String value) {
         headers.add(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 }

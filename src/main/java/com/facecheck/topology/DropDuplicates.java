@@ -51,7 +51,7 @@ final class DropDuplicates implements Processor<String, CheckedRequest, String, 
 
     @Override
     public void process(Record<String, CheckedRequest> record) {
-        CheckedRequest checked = record.value();
+        CheckedRequest checked = InternalRecords.required(record, "checked request");
         String requestId = checked.requestId();
         long at = checked.receivedAt();
         int highestReplay = -1;

@@ -1,6 +1,7 @@
 package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
+import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -19,11 +21,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 public final class FacecheckTopology {
 
     static final String REQUESTS = "requests";
-    static final String CHECK = "check-request";
-    static final String DEDUP = "drop-duplicates";
+    public static final String CHECK = "check-request";
+    public static final String DEDUP = "drop-duplicates";
     static final String NAME_ANSWERS = "name-answers";
-    static final String SERVE = "serve-person";
-    static final String CLAIM_NAME = "claim-name";
+    public static final String SERVE = "serve-person";
+    public static final String CLAIM_NAME = "claim-name";
     static final String RESULTS = "results";
     static final String RETRYABLE = "retryable-dead-letters";
 
@@ -33,14 +35,17 @@ public final class FacecheckTopology {
     private FacecheckTopology() {
     }
 
+    /**
+     * @param config Kafka Streams' topology settings; they carry a processor wrapper where one is configured
+     */
     public static Topology build(Topics topics, Admission admission, CallSetup calls, Clock clock,
-                                 Duration drainInterval) {
+                                 Duration drainInterval, TopologyConfig config) {
         var requests = topics.requests();
         var byPerson = topics.byPerson();
         var claims = topics.nameClaims();
         var answers = topics.nameAnswers();
         var retryable = topics.retryable();
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new StreamsBuilder(config);
         builder.addStateStore(DropDuplicates.storeBuilder(admission.dedupWindow()));
         ServePerson.storeBuilders(admission).forEach(builder::addStateStore);
         builder.addStateStore(CapLedger.storeBuilder(ClaimName.STORE, admission.capWindow()));
@@ -69,12 +74,11 @@ public final class FacecheckTopology {
                 .process(() -> new ClaimName(admission, calls.meters()), Named.as(CLAIM_NAME), ClaimName.STORE)
                 .to(answers.name(), Produced.with(answers.keySerde(), answers.valueSerde()).withName(answers.name()));
         served.split(Named.as("served-"))
-                // 8. Every result goes to the topic of its code; a person's results stay in order on one partition.
-                .branch((key, value) -> value instanceof PersonResult, Branched.withConsumer(results -> results
-                        .mapValues(PersonResult.class::cast, Named.as("as-result"))
-                        .to((key, value, context) -> topics.names().resultTopic(value.result().outcomeEnum()),
-                                Produced.with(Serdes.String(), PersonResult.serde(topics.resultSerde()))
-                                        .withStreamPartitioner(PersonResult.byPerson()).withName(RESULTS)), RESULTS))
+                // 8. Every result goes to the topic of its code, on the partition of its request id.
+                .branch((key, value) -> value instanceof VerificationResult, Branched.withConsumer(results -> results
+                        .mapValues(VerificationResult.class::cast, Named.as("as-result"))
+                        .to((key, value, context) -> topics.names().resultTopic(value.outcomeEnum()),
+                                Produced.with(Serdes.String(), topics.resultSerde()).withName(RESULTS)), RESULTS))
                 // 9. Claims and give-backs go to the partition of the name.
                 .branch((key, value) -> value instanceof NameClaim, Branched.withConsumer(toNames -> toNames
                         .mapValues(NameClaim.class::cast, Named.as("as-claim"))

@@ -3,7 +3,9 @@ package com.facecheck.topology;
 /**
  * The name stage's answer to a reservation, back to the person's partition. Keyed by the person's keyed hash.
  *
- * @param at the record time the reservation was counted at, needed to give it back
+ * @param nameKey the name's keyed hash, so that a grant that comes too late (after the claim timed out) can be
+ *                given back
+ * @param at      the record time the reservation was counted at, needed to give it back
  */
-public record NameAnswer(String requestId, boolean granted, long at) {
+public record NameAnswer(String requestId, String nameKey, boolean granted, long at) {
 }

@@ -40,6 +40,17 @@ final class Results {
                 false, 0, VerificationResult.DECIDED_LOCALLY, null, receivedAt, completedAt);
     }
 
+    /**
+     * Result 9 for a request the worker itself failed on (an exception no one foresaw): not billed, and the
+     * request is kept on the retryable dead letters beside it.
+     */
+    static VerificationResult internalError(VerificationRequest request, String what, Instant receivedAt,
+                                            Instant completedAt) {
+        return build(request, Outcome.FAILED, null, "the worker failed on this request (" + what
+                        + "); it is kept on the retryable dead letters for a replay", FailedRecords.INTERNAL_ERROR,
+                null, null, null, false, 0, VerificationResult.DECIDED_LOCALLY, null, receivedAt, completedAt);
+    }
+
     static VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, int attempts,
                                          Instant receivedAt, Instant completedAt) {
         String by = VerificationResult.DECIDED_BY_PROVIDER;

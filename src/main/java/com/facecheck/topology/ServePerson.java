@@ -2,6 +2,7 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.Masking;
 import com.facecheck.provider.ProviderAnswer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -48,6 +50,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     static final String ID_RESERVATIONS = "facecheck-id-reservations";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServePerson.class);
+    private static final long CLAIM_CHECK_INTERVAL_MS = 1_000;
 
     private final Admission admission;
     private final CallSetup setup;
@@ -56,10 +59,14 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     private final CallQueue calls;
     private final Counter idCapRefusals;
     private final Timer inputWaits;
+    private final Counter processingFailures;
     /** Each person's requests not yet answered, in order; the first is the one being served. */
     private final Map<String, Deque<String>> turns = new HashMap<>();
     /** Requests admitted before this task was restored: the previous owner may already have called for them. */
     private final Set<String> restoredAdmitted = new HashSet<>();
+    /** Requests waiting for the name stage, with the wall-clock time (epoch ms) at which they stop waiting. */
+    private final Map<String, Long> claimDeadlines = new HashMap<>();
+    private long nextClaimCheck;
     private final Counter possiblyRepeated;
     /** One counter per kind of answer and billing, looked up once rather than on every answer. */
     private final Map<String, Counter> answerCounters = new HashMap<>();
@@ -81,6 +88,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         this.possiblyRepeated = Counter.builder("facecheck.calls.resumed")
                 .description("calls started for requests admitted before the task was restored: each may repeat a"
                         + " call the previous owner made").register(setup.meters());
+        this.processingFailures = Counter.builder(FailedRecords.METER).tag("processor", FacecheckTopology.SERVE)
+                .tag("exception", "request-quarantined")
+                .description("records that failed in a processor or could not be written, and went on without it")
+                .register(setup.meters());
         this.inputWaits = Timer.builder("facecheck.backpressure.wait")
                 .description("time a task waited before taking a request because too many calls were outstanding")
                 .register(setup.meters());
@@ -110,19 +121,21 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         calls.clear();
         turns.clear();
         restoredAdmitted.clear();
+        claimDeadlines.clear();
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainAndDispatch());
         resume();
     }
 
     @Override
     public void process(Record<String, Object> record) {
-        if (record.value() instanceof CheckedRequest checked) {
+        Object value = InternalRecords.required(record, "request or name answer");
+        if (value instanceof CheckedRequest checked) {
             waitForRoom();
             take(checked);
-        } else if (record.value() instanceof NameAnswer answer) {
+        } else if (value instanceof NameAnswer answer) {
             answered(answer);
         } else {
-            throw new IllegalArgumentException("unexpected record " + record.value().getClass().getSimpleName());
+            throw new IllegalArgumentException("unexpected record " + value.getClass().getSimpleName());
         }
         drainAndDispatch();
     }
@@ -143,6 +156,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
             }
             if (p.stage() != Pending.Stage.QUEUED) {
                 restoredAdmitted.add(p.requestId());
+            }
+            if (p.stage() == Pending.Stage.CLAIMING_NAME) {
+                // The wait starts again: an answer written before the restore is still on its way.
+                claimDeadlines.put(p.requestId(), clock.millis() + admission.claimTimeout().toMillis());
             }
         }
         List.copyOf(turns.keySet()).forEach(this::serveNext);
@@ -180,12 +197,20 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
             setup.meters().counter(DropDuplicates.METER).increment();
             return;
         }
-        pending.put(requestId, Pending.queued(checked, nextSeq++, clock.millis()));
-        if (checked.request().image() != null) {
-            photos.put(requestId, checked.request().image());
-        }
         Deque<String> queue = turns.computeIfAbsent(checked.personKey(), k -> new ArrayDeque<>());
-        queue.addLast(requestId);
+        try {
+            pending.put(requestId, Pending.queued(checked, nextSeq++, clock.millis()));
+            if (checked.request().image() != null) {
+                photos.put(requestId, checked.request().image());
+            }
+            queue.addLast(requestId);
+        } catch (RuntimeException e) {
+            // Not taken whole: no trace of it may stay behind, and the record's failure ends it (FailedRecords).
+            queue.remove(requestId);
+            pending.delete(requestId);
+            photos.delete(requestId);
+            throw e;
+        }
         if (queue.size() == 1) {
             serveNext(checked.personKey());
         }
@@ -195,55 +220,93 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     private void serveNext(String personKey) {
         Deque<String> queue = turns.get(personKey);
         while (queue != null && !queue.isEmpty()) {
-            Pending next = pending.get(queue.peekFirst());
-            if (next.stage() != Pending.Stage.QUEUED) {
-                return; // already being served
+            String requestId = queue.peekFirst();
+            try {
+                if (!serve(personKey, pending.get(requestId))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                quarantine(requestId, e);
+                return; // quarantine serves the person's next request
             }
-            CheckedRequest checked = next.checked();
-            if (checked.rejection() != null) {
-                emit(next, checked.rejection());
-                end(next);
-                continue;
-            }
-            long at = idCap.countedAt(checked.receivedAt(), context.currentStreamTimeMs());
-            if (!idCap.admits(personKey, at)) {
-                idCapRefusals.increment();
-                emit(next, Results.capped(checked.request(), Results.CAP_PER_ID,
-                        Instant.ofEpochMilli(checked.receivedAt()), clock.instant()));
-                end(next);
-                continue;
-            }
-            idCap.reserve(personKey, next.requestId(), at);
-            pending.put(next.requestId(), next.claimingName(at));
-            context.forward(new Record<>(checked.nameKey(), new NameClaim(NameClaim.Kind.RESERVE, next.requestId(),
-                    personKey, checked.nameKey(), checked.receivedAt()), checked.receivedAt()));
-            return;
         }
+    }
+
+    /** Whether the request was answered at once, so that the person's next one can be served. */
+    private boolean serve(String personKey, Pending next) {
+        if (next.stage() != Pending.Stage.QUEUED) {
+            return false; // already being served
+        }
+        CheckedRequest checked = next.checked();
+        if (checked.rejection() != null) {
+            emit(checked.rejection());
+            end(next);
+            return true;
+        }
+        long at = idCap.countedAt(checked.receivedAt(), context.currentStreamTimeMs());
+        if (!idCap.admits(personKey, at)) {
+            idCapRefusals.increment();
+            emit(Results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
+                    clock.instant()));
+            end(next);
+            return true;
+        }
+        idCap.reserve(personKey, next.requestId(), at);
+        pending.put(next.requestId(), next.claimingName(at));
+        claimDeadlines.put(next.requestId(), clock.millis() + admission.claimTimeout().toMillis());
+        context.forward(new Record<>(checked.nameKey(), new NameClaim(NameClaim.Kind.RESERVE, next.requestId(),
+                personKey, checked.nameKey(), checked.receivedAt()), checked.receivedAt()));
+        return false;
     }
 
     private void answered(NameAnswer answer) {
         Pending claiming = pending.get(answer.requestId());
         if (claiming == null || claiming.stage() != Pending.Stage.CLAIMING_NAME) {
-            LOG.warn("the name stage answered for request {}, which is not waiting for it; the answer is ignored",
-                    answer.requestId());
+            LOG.warn("the name stage answered for request {}, which is not waiting for it; the answer is ignored{}",
+                    answer.requestId(), answer.granted() ? " and its place under the name cap given back" : "");
+            if (answer.granted() && answer.nameKey() != null) {
+                context.forward(new Record<>(answer.nameKey(), new NameClaim(NameClaim.Kind.RELEASE,
+                        answer.requestId(), null, answer.nameKey(), answer.at()), context.currentStreamTimeMs()));
+            }
             return;
         }
-        if (!answer.granted()) {
-            idCap.release(claiming.personKey(), claiming.requestId(), claiming.idAt());
-            CheckedRequest checked = claiming.checked();
-            emit(claiming, Results.capped(checked.request(), Results.CAP_PER_NAME,
-                    Instant.ofEpochMilli(checked.receivedAt()), clock.instant()));
-            end(claiming);
-            serveNext(claiming.personKey());
+        claimDeadlines.remove(claiming.requestId());
+        try {
+            if (!answer.granted()) {
+                idCap.release(claiming.personKey(), claiming.requestId(), claiming.idAt());
+                CheckedRequest checked = claiming.checked();
+                emit(Results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
+                        clock.instant()));
+                end(claiming);
+                serveNext(claiming.personKey());
+                return;
+            }
+            pending.put(claiming.requestId(), claiming.calling(answer.at()));
+            calls.schedule(claiming.requestId(), 0);
+        } catch (RuntimeException e) {
+            quarantine(claiming.requestId(), e);
+        }
+    }
+
+    /** A claim or answer lost on the way (it failed in a processor and went to the poison dead letters). */
+    private void endLostClaims() {
+        long now = clock.millis();
+        if (claimDeadlines.isEmpty() || now < nextClaimCheck) {
             return;
         }
-        pending.put(claiming.requestId(), claiming.calling(answer.at()));
-        calls.schedule(claiming.requestId(), 0);
+        nextClaimCheck = now + CLAIM_CHECK_INTERVAL_MS;
+        List<String> expired = claimDeadlines.entrySet().stream().filter(e -> e.getValue() <= now)
+                .map(Map.Entry::getKey).toList();
+        for (String requestId : expired) {
+            abandon(pending.get(requestId), new IllegalStateException("the name stage did not answer within "
+                    + admission.claimTimeout().toSeconds() + " s: the claim or its answer was lost"));
+        }
     }
 
     private void drainAndDispatch() {
         calls.drain(this::finishCall);
         calls.dispatch(this);
+        endLostClaims();
     }
 
     @Override
@@ -253,26 +316,43 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
 
     @Override
     public VerificationRequest requestToSend(String requestId) {
-        Pending call = pending.get(requestId);
-        if (call == null || call.stage() != Pending.Stage.CALLING) {
+        try {
+            Pending call = pending.get(requestId);
+            if (call == null || call.stage() != Pending.Stage.CALLING) {
+                return null;
+            }
+            if (restoredAdmitted.remove(requestId)) {
+                possiblyRepeated.increment();
+            }
+            return call.checked().withImage(photos.get(requestId)).request();
+        } catch (RuntimeException e) {
+            quarantine(requestId, e);
             return null;
         }
-        if (restoredAdmitted.remove(requestId)) {
-            possiblyRepeated.increment();
-        }
-        return call.checked().withImage(photos.get(requestId)).request();
     }
 
     @Override
     public void failWithoutCall(String requestId, String reason) {
-        Pending call = pending.get(requestId);
-        if (call != null) {
-            writeResult(call, new ProviderAnswer.ProviderUnavailable(reason, null), call.attemptsMade(),
-                    clock.instant());
+        try {
+            Pending call = pending.get(requestId);
+            if (call != null) {
+                writeResult(call, new ProviderAnswer.ProviderUnavailable(reason, null), call.attemptsMade(),
+                        clock.instant());
+            }
+        } catch (RuntimeException e) {
+            quarantine(requestId, e);
         }
     }
 
     private void finishCall(CallQueue.Completion completion) {
+        try {
+            finish(completion);
+        } catch (RuntimeException e) {
+            quarantine(completion.requestId(), e);
+        }
+    }
+
+    private void finish(CallQueue.Completion completion) {
         String requestId = completion.requestId();
         Pending call = pending.get(requestId);
         ProviderAnswer answer = completion.answer();
@@ -315,7 +395,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         CheckedRequest checked = call.checked();
         VerificationResult result = Results.fromAnswer(checked.request(), answer, attempts,
                 Instant.ofEpochMilli(checked.receivedAt()), now);
-        emit(call, result);
+        emit(result);
         if (Results.isRetryableFailure(answer)) {
             LOG.warn("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",
                     result.requestId(), attempts, result.message());
@@ -332,9 +412,55 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         serveNext(call.personKey());
     }
 
-    private void emit(Pending p, VerificationResult result) {
-        context.forward(new Record<>(result.requestId(), new PersonResult(p.personKey(), result),
-                p.checked().receivedAt()));
+    private void emit(VerificationResult result) {
+        context.forward(new Record<>(result.requestId(), result, result.receivedAt().toEpochMilli()));
+    }
+
+    /**
+     * Ends a request this task failed on in a way nobody foresaw, so that the failure costs that request and not
+     * the stream thread.
+     */
+    private void quarantine(String requestId, RuntimeException failure) {
+        Pending p = pending.get(requestId);
+        if (p == null) {
+            throw failure; // nothing of it was kept here: the record's own failure handling ends it
+        }
+        processingFailures.increment();
+        LOG.error("request {} failed in {}", requestId, FailedRecords.describe(failure, FacecheckTopology.SERVE),
+                Masking.withoutMessages(failure));
+        abandon(p, failure);
+    }
+
+    /**
+     * Its own result 7 when the check had rejected it, else result 9 {@code internal-error} with the request kept
+     * whole on the retryable dead letters. Cap places go back only while no call can have been made; a request
+     * with a call in flight or answered keeps them, as the provider may have counted it.
+     */
+    private void abandon(Pending p, RuntimeException failure) {
+        String requestId = p.requestId();
+        CheckedRequest checked = p.checked();
+        Instant now = clock.instant();
+        if (checked.rejection() != null) {
+            emit(checked.rejection());
+        } else {
+            String what = FailedRecords.describe(failure, FacecheckTopology.SERVE);
+            LOG.warn("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
+                    requestId, what);
+            emit(Results.internalError(checked.request(), what, Instant.ofEpochMilli(checked.receivedAt()), now));
+            Headers headers = DeadLetters.headers(checked, p.attemptsMade(), FailedRecords.INTERNAL_ERROR, what, now);
+            DeadLetters.putFailure(headers, FacecheckTopology.SERVE, failure);
+            context.forward(new Record<String, Object>(requestId, checked.withImage(photos.get(requestId)).request(),
+                    checked.receivedAt(), headers));
+        }
+        if (p.stage() == Pending.Stage.CLAIMING_NAME) {
+            idCap.release(p.personKey(), requestId, p.idAt());
+            // The reservation may or may not have been granted; giving back one that is not there changes nothing.
+            context.forward(new Record<>(checked.nameKey(), new NameClaim(NameClaim.Kind.RELEASE, requestId,
+                    p.personKey(), checked.nameKey(), checked.receivedAt()), context.currentStreamTimeMs()));
+        }
+        claimDeadlines.remove(requestId);
+        end(p);
+        serveNext(p.personKey());
     }
 
     /** The request is answered: it and its photo leave the stores, and the person's turn passes on. */
@@ -342,6 +468,9 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         pending.delete(p.requestId());
         photos.delete(p.requestId());
         Deque<String> queue = turns.get(p.personKey());
+        if (queue == null) {
+            return;
+        }
         queue.remove(p.requestId());
         if (queue.isEmpty()) {
             turns.remove(p.personKey());

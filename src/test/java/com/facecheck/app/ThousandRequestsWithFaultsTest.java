@@ -16,6 +16,7 @@ import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
+import com.facecheck.topology.Admission;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -61,7 +62,8 @@ class ThousandRequestsWithFaultsTest {
                             "faults-test-secret-0123456789", stateDir)
                     .withApplicationId("faults-1000").withTopics(names)
                     // The registry's few people get a hundred requests here: the caps would answer most of them.
-                    .withLimits(new WorkerConfig.Limits(REQUESTS, REQUESTS, Duration.ofHours(24), Duration.ofHours(24), 0))
+                    .withLimits(new WorkerConfig.Limits(REQUESTS, REQUESTS, Duration.ofHours(24), Duration.ofHours(24), 0,
+                            Admission.DEFAULT_CLAIM_TIMEOUT))
                     .withCalls(Duration.ofMillis(700), new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200),
                             Duration.ofMinutes(2)), Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);

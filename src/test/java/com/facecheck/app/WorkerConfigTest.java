@@ -75,12 +75,15 @@ class WorkerConfigTest {
     void limitsThatCannotWorkFailAtStartUp() {
         WorkerConfig valid = config("localhost:9092", "https://p", "hash-secret-0123456789");
         var limits = WorkerConfig.Limits.DEFAULT;
-        assertThatThrownBy(() -> new WorkerConfig.Limits(0, 20, limits.capWindow(), limits.dedupWindow(), 0))
+        assertThatThrownBy(() -> new WorkerConfig.Limits(0, 20, limits.capWindow(), limits.dedupWindow(), 0,
+                limits.claimTimeout()))
                 .hasMessageContaining("caps.per-id");
-        assertThat(valid.withLimits(new WorkerConfig.Limits(3, 7, limits.capWindow(), limits.dedupWindow(), 0))
+        assertThat(valid.withLimits(new WorkerConfig.Limits(3, 7, limits.capWindow(), limits.dedupWindow(), 0,
+                limits.claimTimeout()))
                 .limits().admission(new KeyedHasher(new byte[16]))).extracting(a -> a.perId() + "/" + a.perName())
                 .isEqualTo("3/7");
-        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), -1))
+        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), -1,
+                limits.claimTimeout()))
                 .hasMessageContaining("budget.daily-calls");
         assertThatThrownBy(() -> valid.withStandbyReplicas(-1)).hasMessageContaining("standby replicas");
         assertThat(valid.withStandbyReplicas(1).standbyReplicas()).isEqualTo(1);

@@ -12,12 +12,15 @@ import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
 import com.facecheck.provider.HttpProvider;
 import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.topology.FailedRecords;
 import com.facecheck.topology.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -61,7 +64,9 @@ final class SynchronousBaseline implements AutoCloseable {
                 .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, clock))
                 .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
                         Produced.with(Serdes.String(), topics.resultSerde()));
-        KafkaStreams streams = new KafkaStreams(builder.build(), Worker.streamsProperties(config));
+        Properties properties = Worker.streamsProperties(config);
+        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, new SimpleMeterRegistry(), clock));
+        KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
         streams.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

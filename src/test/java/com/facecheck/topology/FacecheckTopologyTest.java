@@ -24,9 +24,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
@@ -35,6 +37,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -54,7 +57,12 @@ class FacecheckTopologyTest {
     private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
     private final List<String> callOrder = new ArrayList<>();
     private final Map<String, Integer> personOf = new HashMap<>();
+    /** Request ids for which the provider client throws instead of failing its future. */
+    private final Set<String> throwingFor = new HashSet<>();
     private final Provider provider = request -> {
+        if (throwingFor.contains(request.requestId())) {
+            throw new IllegalStateException("the client broke on " + request.idNumber());
+        }
         callOrder.add(request.requestId());
         CompletableFuture<ProviderAnswer> call = new CompletableFuture<>();
         calls.put(request.requestId(), call);
@@ -109,8 +117,10 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
+        props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock));
         driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, calls(onUnavailable), clock,
-                Duration.ofMillis(20)), props, NOW);
+                Duration.ofMillis(20), new TopologyConfig(new StreamsConfig(props))), props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -167,8 +177,7 @@ class FacecheckTopologyTest {
         assertThat(result.reason()).isEqualTo("provider-call-failed");
         assertThat(result.billed()).isFalse();
 
-        TestOutputTopic<String, VerificationRequest> dlq = driver.createOutputTopic(names.retryableDeadLetters(),
-                Serdes.String().deserializer(), new JsonSerde<>(VerificationRequest.class).deserializer());
+        TestOutputTopic<String, VerificationRequest> dlq = retryableDeadLetters();
         TestRecord<String, VerificationRequest> letter = dlq.readRecord();
         assertThat(letter.key()).isEqualTo("r3");
         assertThat(letter.value().image()).isEqualTo(IMAGE);
@@ -241,8 +250,7 @@ class FacecheckTopologyTest {
 
         VerificationResult result = onlyResult(Outcome.THROTTLED);
         assertThat(result.attempts()).isEqualTo(2);
-        var letters = driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer()).readRecordsToList();
+        var letters = retryableDeadLetters().readRecordsToList();
         assertThat(letters).singleElement().satisfies(letter ->
                 assertThat(header(letter.headers().lastHeader(DeadLetters.ATTEMPTS))).isEqualTo("2"));
     }
@@ -272,8 +280,7 @@ class FacecheckTopologyTest {
         assertThat(meters.get("facecheck.provider.circuit.open").gauge().value()).isZero();
         assertThat(callOrder).containsExactly("a", "a", "b", "c");
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("a");
-        assertThat(driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer()).isEmpty()).isTrue();
+        assertThat(retryableDeadLetters().isEmpty()).isTrue();
     }
 
     @Test
@@ -293,8 +300,7 @@ class FacecheckTopologyTest {
                         org.assertj.core.groups.Tuple.tuple("d2", 0, "provider-unavailable"),
                         org.assertj.core.groups.Tuple.tuple("d3", 0, "provider-unavailable"));
         assertThat(failed.get(2).message()).contains("Quota Exhausted");
-        assertThat(driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer()).readKeyValuesToList()).extracting(kv -> kv.key)
+        assertThat(retryableDeadLetters().readKeyValuesToList()).extracting(kv -> kv.key)
                 .containsExactly("d1", "d2", "d3");
 
         advance(Duration.ofSeconds(30)); // the probe goes with the next request; the provider is back
@@ -469,6 +475,48 @@ class FacecheckTopologyTest {
         assertThat(meters.get("facecheck.backpressure.wait").timer().count()).isEqualTo(1);
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("w1");
         assertThat(callOrder).containsExactly("w1", "w2", "w3");
+    }
+
+    @Test
+    void anAnswerTheWorkerCannotTurnIntoAResultEndsThatRequestAloneAsAnInternalError() {
+        String idNumber = TestIds.idNumber(777);
+        send(request("q1", "李三", idNumber));
+        send(request("q2", "李三", idNumber));
+        calls.get("q1").complete(new ProviderAnswer.Verdict(null, null, "?", null, null, null, true, "gw-q1"));
+        advance(Duration.ofMillis(25));
+
+        VerificationResult failed = onlyResult(Outcome.FAILED);
+        assertThat(failed.requestId()).isEqualTo("q1");
+        assertThat(failed.reason()).isEqualTo("internal-error");
+        assertThat(failed.message()).contains("NullPointerException in serve-person");
+        TestRecord<String, VerificationRequest> letter = retryableDeadLetters().readRecord();
+        assertThat(letter.key()).isEqualTo("q1");
+        assertThat(letter.value().image()).as("kept whole for a replay").isEqualTo(IMAGE);
+        assertThat(header(letter.headers().lastHeader(DeadLetters.PROCESSOR))).isEqualTo("serve-person");
+        assertThat(header(letter.headers().lastHeader(DeadLetters.REASON_CODE))).isEqualTo("internal-error");
+        assertThat(pendingStore().get("q1")).isNull();
+        assertThat(photoStore().get("q1")).isNull();
+        assertThat(callOrder).as("the person's next request is served").containsExactly("q1", "q2");
+        assertThat(meters.get(FailedRecords.METER).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aProviderClientThatThrowsInsteadOfFailingItsFutureStillEndsTheRequest() {
+        throwingFor.add("t1");
+        send(request("t1"));
+        send(request("t2"));
+        advance(Duration.ofMillis(25));
+
+        VerificationResult failed = onlyResult(Outcome.FAILED);
+        assertThat(failed.requestId()).isEqualTo("t1");
+        assertThat(failed.reason()).isEqualTo("provider-call-failed");
+        assertThat(failed.message()).contains("IllegalStateException").doesNotContain(TestIds.idNumber(0));
+        assertThat(callOrder).containsExactly("t2");
+    }
+
+    private TestOutputTopic<String, VerificationRequest> retryableDeadLetters() {
+        return driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
+                new JsonSerde<>(VerificationRequest.class).deserializer());
     }
 
     private void verdict(String requestId) {
