@@ -30,7 +30,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,12 +134,10 @@ public final class Worker implements AutoCloseable {
         // Waiting calls start from the stream thread's loop; a short poll keeps it turning while input is idle,
         // so a task's rate share is used as it refills instead of being capped at the bucket's small burst.
         p.put(StreamsConfig.POLL_MS_CONFIG, 10);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().poisonDeadLetters());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        // One failing record costs that record, never the stream thread (see FailedRecords).
+        // One record that cannot be read or processed costs that record, never the stream thread (FailedRecords).
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         p.putAll(config.kafka());
         return p;
     }

@@ -24,6 +24,8 @@ public final class DeadLetters {
     public static final String PROCESSOR = "facecheck.dlq.processor";
     /** For records that failed inside the worker: the exception's class. */
     public static final String EXCEPTION = "facecheck.dlq.exception";
+    /** Set when the poison copy had to be written without the record's value, and why. */
+    public static final String VALUE_LEFT_OUT = "facecheck.dlq.value-left-out";
 
     private DeadLetters() {
     }

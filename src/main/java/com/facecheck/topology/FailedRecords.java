@@ -12,20 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The safety net under every processor (KIP-1033) and every write (KIP-1034): whatever nobody foresaw costs the
- * one record it happened on, never the stream thread. Without it a failing record kills the thread, the
+ * The safety net under every processor (KIP-1033) and every record that cannot be read, with dead letters of our
+ * own (KIP-1034): whatever nobody foresaw costs the one record it happened on, never the stream thread. Without it a failing record kills the thread, the
  * replacement restores the task, calls the provider again for every request that was in flight, and meets the
  * same record again: a loop that bills and never commits.
  *
@@ -35,24 +37,30 @@ import org.slf4j.LoggerFactory;
  *       the check had already rejected it, else result 9 {@code internal-error}, and then it is also kept whole on
  *       the retryable dead letters so that a replay can still have it verified;</li>
  *   <li>a result or a dead letter on its way out is written where it was going;</li>
- *   <li>anything else (a request failing its check, a name claim or answer, a record without a value) goes to the
- *       poison dead letters as it was read, with headers naming the processor, the exception and a masked
- *       message. A request whose name claim or answer was lost this way ends at the claim timeout.</li>
+ *   <li>anything else (bytes that are not a request, a request failing its check, a name claim or answer, a record
+ *       without a value) goes to the poison dead letters as it was read, with headers naming the processor, the
+ *       exception and a masked message. A request whose name claim or answer was lost this way ends at the claim
+ *       timeout.</li>
  * </ul>
+ * A poison copy that Kafka would not take (the record was near {@code max.request.size} already, and the headers
+ * tip it over) is written without its value: under exactly-once a refused write fails the whole transaction, and
+ * the record would be read and refused again for ever.
  */
-public final class FailedRecords implements ProcessingExceptionHandler, ProductionExceptionHandler {
+public final class FailedRecords implements ProcessingExceptionHandler, DeserializationExceptionHandler {
 
     /** The Streams property under which {@link Setup} reaches the handlers that Kafka Streams instantiates. */
     public static final String SETUP_CONFIG = "facecheck.failed-records.setup";
 
     public static final String METER = "facecheck.processing.failures";
     static final String INTERNAL_ERROR = "internal-error";
+    static final String NOT_A_REQUEST = "not-a-request";
     static final String PROCESSING_FAILED = "processing-failed";
-    static final String RECORD_TOO_LARGE = "record-too-large";
-    static final String SERIALIZATION_FAILED = "serialization-failed";
+    /** Room left for the dead-letter headers, which are small: reasons are cut short, stack traces left out. */
+    private static final int HEADER_ROOM = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(FailedRecords.class);
     private static final int MESSAGE_CHARS = 200;
+    private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
     /** What the handlers need from the worker. */
     public record Setup(Topics topics, MeterRegistry meters, Clock clock) {
@@ -64,6 +72,7 @@ public final class FailedRecords implements ProcessingExceptionHandler, Producti
     }
 
     private Setup setup;
+    private int largestValue;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -72,6 +81,27 @@ public final class FailedRecords implements ProcessingExceptionHandler, Producti
                     + "; the worker sets it when it builds the Kafka Streams properties");
         }
         this.setup = given;
+        Object limit = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (limit == null) {
+            limit = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        int maxRequest = limit == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(limit.toString().strip());
+        this.largestValue = Math.max(0, maxRequest - HEADER_ROOM);
+    }
+
+    /** Bytes that are not one of the records the topic carries: to the poison dead letters, as they came. */
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                                ConsumerRecord<byte[], byte[]> record,
+                                                                Exception exception) {
+        String processor = context.processorNodeId();
+        count(processor, exception);
+        String reason = exception.getMessage() == null ? exception.getClass().getSimpleName()
+                : Masking.excerpt(exception.getMessage(), MESSAGE_CHARS);
+        LOG.warn("{} is not readable ({}); it goes to {}", where(context), reason,
+                setup.topics().names().poisonDeadLetters());
+        return DeserializationExceptionHandler.Response.resume(List.of(poison(context, NOT_A_REQUEST, reason,
+                processor, exception, setup.clock().instant())));
     }
 
     @Override
@@ -98,41 +128,6 @@ public final class FailedRecords implements ProcessingExceptionHandler, Producti
         LOG.error("{} failed in processor {} ({}); {}", where(context), processor, describe(exception, processor),
                 destination, Masking.withoutMessages(exception));
         return ProcessingExceptionHandler.Response.resume(out);
-    }
-
-    /**
-     * A record Kafka cannot take (over {@code max.request.size}) or that cannot be serialised leaves a marker on the
-     * poison dead letters in its place, naming where its input was read; other write errors stay fatal, as Kafka
-     * Streams makes them by default.
-     */
-    @Override
-    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
-                                                           ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (!(exception instanceof RecordTooLargeException)) {
-            return ProductionExceptionHandler.Response.fail();
-        }
-        return lostWrite(context, record.topic(), RECORD_TOO_LARGE, exception);
-    }
-
-    @Override
-    @SuppressWarnings("rawtypes")
-    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
-                                                                        ProducerRecord record, Exception exception,
-                                                                        SerializationExceptionOrigin origin) {
-        return lostWrite(context, record.topic(), SERIALIZATION_FAILED, exception);
-    }
-
-    private ProductionExceptionHandler.Response lostWrite(ErrorHandlerContext context, String topic, String reasonCode,
-                                                          Exception exception) {
-        String processor = context.processorNodeId();
-        count(processor, exception);
-        String reason = "a record for " + topic + " could not be written (" + describe(exception, processor) + ")";
-        LOG.error("{}, for {}; a marker goes to {} instead", reason, where(context),
-                setup.topics().names().poisonDeadLetters());
-        ProducerRecord<byte[], byte[]> marker = poison(context, reasonCode, reason, processor, exception,
-                setup.clock().instant());
-        return ProductionExceptionHandler.Response.resume(List.of(new ProducerRecord<>(marker.topic(), null,
-                marker.key(), null, marker.headers())));
     }
 
     /** A request that reached its person's partition: one result, and a dead letter when a replay could help. */
@@ -172,8 +167,15 @@ public final class FailedRecords implements ProcessingExceptionHandler, Producti
         DeadLetters.putSource(headers, context.topic(), context.partition(), context.offset());
         DeadLetters.put(headers, DeadLetters.FAILED_AT, now.toString());
         DeadLetters.putFailure(headers, processor, exception);
-        return new ProducerRecord<>(setup.topics().names().poisonDeadLetters(), null, context.sourceRawKey(),
-                context.sourceRawValue(), headers);
+        byte[] key = context.sourceRawKey();
+        byte[] value = context.sourceRawValue();
+        int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        if (size > largestValue) {
+            DeadLetters.put(headers, DeadLetters.VALUE_LEFT_OUT, size + " bytes: over what the producer may send"
+                    + " with the headers; read it at the source topic, partition and offset");
+            return new ProducerRecord<>(setup.topics().names().poisonDeadLetters(), null, (byte[]) null, null, headers);
+        }
+        return new ProducerRecord<>(setup.topics().names().poisonDeadLetters(), null, key, value, headers);
     }
 
     /** Records made by a punctuation (answers written between input records) have no input record. */

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -108,6 +109,11 @@ class FailingRecordsThroughBrokerTest {
                 sendRaw(bootstrap, names.nameClaims(), null);
                 sendRaw(bootstrap, names.nameAnswers(), null);
                 sendRaw(bootstrap, names.nameClaims(), "{\"kind\":\"RESERVE\"}".getBytes(StandardCharsets.UTF_8));
+                // Not a request, and so large that its poison copy (the record plus Kafka's error headers) is over
+                // the producer's max.request.size: a marker must take its place.
+                byte[] huge = new byte[1_048_300];
+                Arrays.fill(huge, (byte) 'x');
+                sendRaw(bootstrap, names.requests(), huge);
 
                 int expectedResults = ORDINARY + all.size() - 1; // all but the one that failed its check
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -157,9 +163,17 @@ class FailingRecordsThroughBrokerTest {
                         && r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(AT_CLAIM))
                         .hasSize(2);
                 // The records that were not the worker's: two tombstones and a claim without its fields.
-                assertThat(poison).filteredOn(r -> r.value() == null).hasSize(2);
+                assertThat(poison).filteredOn(r -> r.value() == null && header(r, DeadLetters.REASON_CODE)
+                        .equals("processing-failed")).hasSize(2);
                 assertThat(poison).filteredOn(r -> r.value() != null
                         && new String(r.value(), StandardCharsets.UTF_8).equals("{\"kind\":\"RESERVE\"}")).hasSize(1);
+
+                ConsumerRecord<String, byte[]> marker = only(poison, r -> r.headers()
+                        .lastHeader(DeadLetters.VALUE_LEFT_OUT) != null);
+                assertThat(marker.value()).isNull();
+                assertThat(header(marker, DeadLetters.REASON_CODE)).isEqualTo("not-a-request");
+                assertThat(header(marker, DeadLetters.SOURCE_TOPIC)).isEqualTo(names.requests());
+                assertThat(header(marker, DeadLetters.VALUE_LEFT_OUT)).startsWith(huge.length + 7 + " bytes");
 
                 // Calls: one per request that reached the provider; none for those that failed before the call.
                 assertThat(simulator.calls()).isEqualTo(ORDINARY + 1);
@@ -173,11 +187,11 @@ class FailingRecordsThroughBrokerTest {
         }
     }
 
-    private static void sendRaw(String bootstrap, String topic, byte[] value) {
+    private static void sendRaw(String bootstrap, String topic, byte[] value) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "someone".getBytes(StandardCharsets.UTF_8), value));
+            producer.send(new ProducerRecord<>(topic, "someone".getBytes(StandardCharsets.UTF_8), value)).get();
         }
     }
 

@@ -39,7 +39,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -115,8 +114,7 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.poisonDeadLetters());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock));
         driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, calls(onUnavailable), clock,
@@ -211,7 +209,7 @@ class FacecheckTopologyTest {
                 Serdes.ByteArray().deserializer()).readRecordsToList();
         assertThat(poison).hasSize(1);
         assertThat(new String(poison.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
-        assertThat(header(poison.get(0).headers().lastHeader("__streams.errors.message")))
+        assertThat(header(poison.get(0).headers().lastHeader(DeadLetters.REASON)))
                 .contains("not valid JSON").doesNotContain("not json at all");
         assertThat(onlyResult(Outcome.INVALID_REQUEST).reason()).isEqualTo("missing-name");
     }
