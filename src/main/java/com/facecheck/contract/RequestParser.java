@@ -1,6 +1,7 @@
 package com.facecheck.contract;
 
 import com.facecheck.identity.KeyedHasher;
+import com.facecheck.identity.PhotoUrls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,8 +59,8 @@ public final class RequestParser {
         // The provider's own 'img' takes either base64 or a URL.
         String img = text(object, "img", null);
         if (img != null) {
-            if (looksLikeUrl(img)) {
-                imageUrl = imageUrl == null ? img.strip() : imageUrl;
+            if (PhotoUrls.isUrl(img)) {
+                imageUrl = imageUrl == null ? img : imageUrl;
             } else {
                 image = image == null ? img : image;
             }
@@ -77,11 +78,6 @@ public final class RequestParser {
             requestId = requestId.strip();
         }
         return new VerificationRequest(requestId, name, idNumber, image, imageUrl, consentId, source, metadata);
-    }
-
-    private static boolean looksLikeUrl(String value) {
-        String v = value.strip().toLowerCase(Locale.ROOT);
-        return v.startsWith("http://") || v.startsWith("https://");
     }
 
     /** The field's string value under its own name or its provider alias; null when absent or JSON null. */

@@ -1,11 +1,8 @@
 package com.facecheck.identity;
 
 import com.facecheck.contract.VerificationRequest;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Locale;
 
 /**
  * Everything decided about a request before money is spent. A request that is certainly invalid is
@@ -76,38 +73,18 @@ public final class RequestValidation {
             PhotoVerdict.Accepted accepted = (PhotoVerdict.Accepted) photo;
             return new Accepted(sent(request, sentName, idNumber, accepted.base64(), null), idNumber, accepted);
         }
-        String url = request.imageUrl().strip();
-        String urlProblem = urlProblem(url);
-        if (urlProblem != null) {
-            return new Rejected("image-url-invalid", "HTTP人像图片错误：下载失败", urlProblem, idNumber);
+        PhotoUrls.Check url = PhotoUrls.check(request.imageUrl());
+        if (url instanceof PhotoUrls.Invalid invalid) {
+            return new Rejected("image-url-invalid", "HTTP人像图片错误：下载失败", invalid.detail(), idNumber);
         }
-        return new Accepted(sent(request, sentName, idNumber, null, url), idNumber, null);
+        return new Accepted(sent(request, sentName, idNumber, null, ((PhotoUrls.Valid) url).url()), idNumber,
+                null);
     }
 
     private static VerificationRequest sent(VerificationRequest request, String name, IdNumber id, String image,
                                             String imageUrl) {
         return new VerificationRequest(request.requestId(), name, id.normalized(), image, imageUrl,
                 request.consentId(), request.source(), request.metadata());
-    }
-
-    /** Why the provider could not download from this URL, or null when it might. */
-    private static String urlProblem(String url) {
-        if (url.length() > MAX_IMAGE_CHARS) {
-            return "the photo URL is longer than the provider accepts (" + MAX_IMAGE_CHARS + " characters)";
-        }
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                return "the photo URL must start with http:// or https://";
-            }
-            if (uri.getHost() == null || uri.getHost().isBlank()) {
-                return "the photo URL has no host";
-            }
-            return null;
-        } catch (URISyntaxException e) {
-            return "the photo URL is not a valid URL (" + e.getReason() + ")";
-        }
     }
 
     private static boolean isBlank(String value) {

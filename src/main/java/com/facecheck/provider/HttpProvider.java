@@ -102,7 +102,7 @@ public final class HttpProvider implements Provider, AutoCloseable {
             return GatewayError.classify(status, gatewayCode, gatewayMessage, requestId);
         }
         if (status != 200 && status != PROVIDER_REFUSED_STATUS) {
-            return new ProviderAnswer.TransientFailure("HTTP " + status + " without a gateway error code: "
+            return GatewayError.byStatus(status, "HTTP " + status + " without a gateway error code: "
                     + Masking.excerpt(response.bodyAsString(), EXCERPT_CHARS), requestId);
         }
         JsonNode body;

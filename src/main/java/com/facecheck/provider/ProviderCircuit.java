@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops every call of the worker when the provider cannot serve any (quota spent, credentials wrong,
- * subscription expired), instead of failing one call per request. While open, one call at a time is let
- * through as a probe, on a schedule; the first answer that is not "unavailable" closes it again.
+ * subscription expired, a wrong provider URL), instead of failing one call per request. While open, one call
+ * at a time is let through as a probe, on a schedule; the first answer that is not "unavailable" closes it
+ * again.
  */
 public final class ProviderCircuit {
 
@@ -28,7 +29,8 @@ public final class ProviderCircuit {
     public ProviderCircuit(Duration probeInterval, MeterRegistry meters) {
         this.probeInterval = probeInterval;
         this.openings = Counter.builder("facecheck.provider.unavailable")
-                .description("times the provider became unavailable to every call (quota, credentials)").register(meters);
+                .description("times the provider became unavailable to every call (quota, credentials, configuration)")
+                .register(meters);
         Gauge.builder("facecheck.provider.circuit.open", this, circuit -> circuit.open ? 1 : 0)
                 .description("1 while calls are paused because the provider is unavailable").register(meters);
     }
@@ -67,7 +69,8 @@ public final class ProviderCircuit {
                 openedAt = nowMillis;
                 reason = unavailable.message();
                 LOG.error("ALERT provider unavailable ({}): all calls paused, a probe every {} s until it answers;"
-                        + " renew the quota or fix the credentials", reason, probeInterval.toSeconds());
+                        + " renew the quota, or fix the credentials or the provider URL", reason,
+                        probeInterval.toSeconds());
             }
             probeInFlight = false;
             nextProbeAt = nowMillis + probeInterval.toMillis();

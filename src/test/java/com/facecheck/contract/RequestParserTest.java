@@ -38,9 +38,20 @@ class RequestParserTest {
         assertThat(base64.name()).isEqualTo("李三");
         assertThat(base64.idNumber()).isEqualTo("1");
         assertThat(base64.image()).isEqualTo("/9j/");
-        VerificationRequest url = parser.parse(utf8("{\"requestId\":\"b\",\"img\":\" HTTPS://x/y.jpg\"}"));
+        // Carried as sent: the validation makes the one form that goes to the provider.
+        VerificationRequest url = parser.parse(utf8("{\"requestId\":\"b\",\"img\":\" HTTPS:\\\\x\\\\y.jpg\"}"));
         assertThat(url.image()).isNull();
-        assertThat(url.imageUrl()).isEqualTo("HTTPS://x/y.jpg");
+        assertThat(url.imageUrl()).isEqualTo(" HTTPS:\\x\\y.jpg");
+    }
+
+    @Test
+    void imgIsAUrlWhenItHasAnySchemeButData() {
+        VerificationRequest ftp = parser.parse(utf8("{\"requestId\":\"c\",\"img\":\"ftp://x/y.jpg\"}"));
+        assertThat(ftp.imageUrl()).isEqualTo("ftp://x/y.jpg");
+        assertThat(ftp.image()).isNull();
+        VerificationRequest data = parser.parse(utf8("{\"requestId\":\"d\",\"img\":\"data:image/jpeg;base64,/9j/\"}"));
+        assertThat(data.image()).isEqualTo("data:image/jpeg;base64,/9j/");
+        assertThat(data.imageUrl()).isNull();
     }
 
     @Test

@@ -2,8 +2,12 @@ package com.facecheck.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.testing.TestImages;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -39,13 +43,55 @@ class RequestValidationTest {
     }
 
     @Test
-    void aPhotoUrlIsSentAsItIs() {
-        var verdict = validate("李三", "35020319900101123X", null, " https://photos.example.com/1.jpg ");
+    void aPhotoUrlIsSentInTheFormABrowserRequests() {
+        var verdict = validate("李三", "35020319900101123X", null, " HTTPS://中国.example/p/a b.jpg ");
         assertThat(verdict).isInstanceOfSatisfying(RequestValidation.Accepted.class, accepted -> {
-            assertThat(accepted.request().imageUrl()).isEqualTo("https://photos.example.com/1.jpg");
+            assertThat(accepted.request().imageUrl()).isEqualTo("https://xn--fiqs8s.example/p/a%20b.jpg");
             assertThat(accepted.photo()).isNull();
         });
-        assertThat(reason("李三", "35020319900101123X", null, "ftp://x/y.jpg")).isEqualTo("image-url-invalid");
+    }
+
+    @Test
+    void aPhotoUrlNoClientCouldFetchIsRejectedSayingWhichPartIsWrongWithoutQuotingIt() {
+        for (String url : new String[] {"ftp://photos.example.com/1.jpg?sfz=35020319900101123X",
+                "https://photos.example.com:65536/1.jpg?sfz=35020319900101123X", "https://?sfz=35020319900101123X"}) {
+            var verdict = validate("李三", "35020319900101123X", null, url);
+            assertThat(verdict).as(url).isInstanceOfSatisfying(RequestValidation.Rejected.class, rejected -> {
+                assertThat(rejected.reason()).isEqualTo("image-url-invalid");
+                assertThat(rejected.message()).isEqualTo("HTTP人像图片错误：下载失败");
+                assertThat(rejected.detail()).isEqualTo(((PhotoUrls.Invalid) PhotoUrls.check(url)).detail())
+                        .doesNotContain("photos.example.com").doesNotContain("35020319900101123X");
+            });
+        }
+    }
+
+    /** The case as copied from the shared real-world cases, with what they expect of it. */
+    private static JsonNode realWorld(String file, String requestId) throws Exception {
+        try (InputStream in = RequestValidationTest.class.getResourceAsStream("/cases/real-world/" + file)) {
+            assertThat(in).as(file).isNotNull();
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (file.endsWith(".json")) {
+                return Json.MAPPER.readTree(text).get(requestId);
+            }
+            for (String line : text.split("\n")) {
+                JsonNode request = Json.MAPPER.readTree(line);
+                if (request.path("requestId").asText().equals(requestId)) {
+                    return request;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void realWorldCaseRwUnderscoreHostIsAcceptedAndItsUrlSentUnchanged() throws Exception {
+        JsonNode request = realWorld("requests.jsonl", "rw-underscore-host");
+        JsonNode expected = realWorld("expected.json", "rw-underscore-host");
+        String url = request.get("imageUrl").asText();
+        var verdict = validate(request.get("name").asText(), request.get("idNumber").asText(), null, url);
+        assertThat(verdict instanceof RequestValidation.Accepted).as(expected.path("note").asText())
+                .isEqualTo(expected.get("ok").asBoolean());
+        assertThat(((RequestValidation.Accepted) verdict).request().imageUrl()).isEqualTo(url);
     }
 
     @Test

@@ -4,17 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
+import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +35,8 @@ class HttpProviderTest {
     private static final Credentials AUTH = new Credentials.AppCodeAuth(APP_CODE);
     private static final String APP_KEY = "204000001";
     private static final String APP_SECRET = "provider-test-app-secret";
+    /** A gateway message no row of the contract's table names: what its "any other" stands for. */
+    private static final String UNLISTED = "A Message No Row Names";
 
     private static Vertx vertx;
     private static ProviderSimulator simulator;
@@ -232,5 +242,103 @@ class HttpProviderTest {
     void anOversizedBodyIsRefusedAsTooLarge() throws Exception {
         assertThat(gatewaySays("413", "I413RL", "Request body too Large", null))
                 .isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> assertThat(r.reason()).isEqualTo("image-too-large"));
+    }
+
+    @Test
+    void aBodyTheGatewayCannotReadIsARefusalOfThatRequestOnly() throws Exception {
+        assertThat(gatewaySays("400", "I400RB", "Invalid Request Body", null)).isInstanceOfSatisfying(ProviderAnswer.Refused.class,
+                r -> assertThat(r.reason()).isEqualTo("gateway-rejected-request"));
+    }
+
+    @Test
+    void configurationErrorsStopCallingInsteadOfBeingRetried() throws Exception {
+        assertThat(gatewaySays("400", "I400PL", "Invalid Param Location", null)).isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+        assertThat(gatewaySays("404", "I404NF", "Invalid Url", null)).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class,
+                u -> assertThat(u.message()).contains("404").contains("Invalid Url"));
+        assertThat(gatewaySays("400", "I400HM", "Invalid HttpMethod", null)).isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+        assertThat(gatewaySays("400", "I400EB", "Empty Request Body", null)).isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+        // Unknown to this worker: stopping with an alert costs a pause; retrying would cost every request its retries.
+        assertThat(gatewaySays("418", "X418ZZ", "A Message Never Seen Before", null)).isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+        // Not the gateway at all, e.g. a web server at a wrong provider URL.
+        assertThat(gatewaySays("404", null, null, "<html>Not Found</html>")).isInstanceOfSatisfying(
+                ProviderAnswer.ProviderUnavailable.class, u -> assertThat(u.message()).contains("HTTP 404").contains("Not Found"));
+    }
+
+    @Test
+    void theAlertForAConfigurationErrorNamesTheGatewaysMessageRedacted() throws Exception {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            var circuit = new ProviderCircuit(Duration.ofSeconds(30), new SimpleMeterRegistry());
+            circuit.record(gatewaySays("404", "I404NF", "Invalid Url", null), 0);
+            assertThat(circuit.isOpen()).isTrue();
+            assertThat(logs.text()).containsPattern("ALERT provider unavailable \\(gateway HTTP 404 I404NF: Invalid Url\\)");
+
+            var signing = new ProviderCircuit(Duration.ofSeconds(30), new SimpleMeterRegistry());
+            signing.record(gatewaySays("400", "I400IS",
+                    "Invalid Signature, Server StringToSign:POST#/facecheck?img=/9j/4AAQ&sfz=35020319900101123X&xm=李三", null), 0);
+            assertThat(logs.text()).contains("ALERT provider unavailable (gateway HTTP 400 I400IS: Invalid Signature")
+                    .doesNotContain("35020319900101123X").doesNotContain("李三").doesNotContain("/9j/");
+        }
+    }
+
+    /**
+     * docs/contracts.md, "Gateway answers": every row, for every status it names, is put to the client over HTTP
+     * (with the gateway's headers or without, as the row says) and must get the answer the row says.
+     */
+    @Test
+    void everyRowOfTheContractsGatewayTableIsHowTheClientClassifies() throws Exception {
+        String doc = Files.readString(Path.of("docs", "contracts.md"));
+        int start = doc.indexOf("## Gateway answers");
+        assertThat(start).isNotNegative();
+        int end = doc.indexOf("\n## ", start + 1);
+        String section = doc.substring(start, end < 0 ? doc.length() : end);
+        Matcher row = Pattern.compile("(?m)^\\| ([0-9–, ]+) \\| (gateway|not the gateway|either) \\| (.+?) \\| `(\\w+)` \\| (.+) \\|$")
+                .matcher(section);
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            String message = tableMessage(row.group(3));
+            List<Boolean> fromGateway = switch (row.group(2)) {
+                case "gateway" -> List.of(true);
+                case "not the gateway" -> List.of(false);
+                default -> List.of(true, false);
+            };
+            for (int status : tableStatuses(row.group(1))) {
+                for (boolean gatewayMade : fromGateway) {
+                    assertThat(gatewayMade || message == null).as("a message without the gateway: " + row.group()).isTrue();
+                    ProviderAnswer answer = gatewayMade
+                            ? gatewaySays(Integer.toString(status), "X" + status + "XX", message == null ? UNLISTED : message, null)
+                            : gatewaySays(Integer.toString(status), null, null, "<html>" + status + "</html>");
+                    assertThat(answer.getClass().getSimpleName()).as(status + (gatewayMade ? " from the gateway: " : ": ")
+                            + row.group()).isEqualTo(row.group(4));
+                    if (answer instanceof ProviderAnswer.Refused refused) {
+                        assertThat(row.group(5)).as(row.group()).contains("`" + refused.reason() + "`");
+                    }
+                }
+            }
+        }
+        long tableLines = section.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| status ")).count();
+        assertThat(rows).as("rows read, of the table's rows").isEqualTo(tableLines).isGreaterThan(0);
+    }
+
+    /** The exact message in a code span (a double-backtick one when it holds backticks), or null for "any". */
+    private static String tableMessage(String cell) {
+        if (cell.equals("any") || cell.equals("any other")) {
+            return null;
+        }
+        Matcher code = Pattern.compile("``\\s(.+)\\s``|`([^`]+)`").matcher(cell);
+        assertThat(code.matches()).as("a message cell: " + cell).isTrue();
+        return code.group(1) != null ? code.group(1) : code.group(2);
+    }
+
+    /** "400, 404" or "400–407, 409–412": every status named. */
+    private static List<Integer> tableStatuses(String cell) {
+        List<Integer> statuses = new ArrayList<>();
+        for (String item : cell.split(",\\s*")) {
+            String[] range = item.strip().split("–");
+            for (int status = Integer.parseInt(range[0]); status <= Integer.parseInt(range[range.length - 1]); status++) {
+                statuses.add(status);
+            }
+        }
+        return statuses;
     }
 }
