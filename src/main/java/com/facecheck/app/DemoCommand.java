@@ -1,6 +1,7 @@
 package com.facecheck.app;
 
 import com.facecheck.contract.Json;
+import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
@@ -8,6 +9,8 @@ import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.topology.TopicNames;
+import com.facecheck.identity.Masking;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -150,12 +153,8 @@ final class DemoCommand implements Callable<Integer> {
             if (in == null) {
                 throw new IllegalStateException("the bundled sample " + BUNDLED_REQUESTS + " is missing from the jar");
             }
-            List<byte[]> lines = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n")) {
-                if (!line.isBlank()) {
-                    lines.add(line.getBytes(StandardCharsets.UTF_8));
-                }
-            }
+            // Sent as they are: a line that is not UTF-8 (or not JSON) is the worker's to dead-letter, alone.
+            List<byte[]> lines = JsonLines.read(in).stream().map(JsonLines.Line::bytes).toList();
             if (lines.isEmpty()) {
                 throw new CliError("--requests " + requestsFile + " holds no requests: give one JSON request per line");
             }
@@ -314,7 +313,7 @@ final class DemoCommand implements Callable<Integer> {
                     line.set("value", Json.MAPPER.readTree(r.value()));
                 } else {
                     // Dead letters hold the original request: show what it is without its personal data.
-                    line.put("value", describeDeadLetter(r, names));
+                    line.set("value", describeDeadLetter(r, names));
                     ObjectNode headers = line.putObject("headers");
                     r.headers().forEach(h -> headers.put(h.key(),
                             h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
@@ -327,11 +326,23 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names) throws IOException {
-        if (r.topic().equals(names.retryableDeadLetters())) {
-            return Json.MAPPER.readValue(r.value(), VerificationRequest.class).toString();
+    /** What a dead letter holds, masked like a result: it carries the person's data in clear. */
+    private static JsonNode describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names) throws IOException {
+        ObjectNode value = Json.MAPPER.createObjectNode();
+        if (r.value() == null) {
+            return value.put("bytes", 0);
         }
-        return r.value() == null ? "no value" : r.value().length + " bytes that are not a request";
+        if (!r.topic().equals(names.retryableDeadLetters())) {
+            return value.put("bytes", r.value().length).put("request", false);
+        }
+        VerificationRequest request = Json.MAPPER.readValue(r.value(), VerificationRequest.class);
+        value.put("requestId", request.requestId()).put("name", Masking.name(request.name()))
+                .put("idNumber", Masking.idNumber(request.idNumber()));
+        if (request.image() != null) {
+            value.put("imageChars", request.image().length());
+        }
+        return value.put("imageUrl", request.imageUrl() == null ? null : "present")
+                .put("consentId", request.consentId()).put("source", request.source());
     }
 
     private static String randomHex(int bytes) {

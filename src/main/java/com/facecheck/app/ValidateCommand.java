@@ -1,6 +1,7 @@
 package com.facecheck.app;
 
 import com.facecheck.contract.Json;
+import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.IdNumber;
@@ -10,9 +11,8 @@ import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.identity.RequestValidation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,46 +51,47 @@ final class ValidateCommand implements Callable<Integer> {
         int ok = 0;
         int rejected = 0;
         int notRequests = 0;
-        try (BufferedReader reader = open()) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
+        for (JsonLines.Line line : readLines()) {
+            ObjectNode verdict = Json.MAPPER.createObjectNode().put("line", line.number());
+            try {
+                VerificationRequest request = parser.parse(line.bytes());
+                RequestValidation.Verdict result = validation.validate(request);
+                describe(verdict, request, result);
+                if (result instanceof RequestValidation.Accepted) {
+                    ok++;
+                } else {
+                    rejected++;
                 }
-                ObjectNode verdict = Json.MAPPER.createObjectNode().put("line", number);
-                try {
-                    VerificationRequest request = parser.parse(line.getBytes(StandardCharsets.UTF_8));
-                    RequestValidation.Verdict result = validation.validate(request);
-                    describe(verdict, request, result);
-                    if (result instanceof RequestValidation.Accepted) {
-                        ok++;
-                    } else {
-                        rejected++;
-                    }
-                } catch (RequestParser.NotARequestException e) {
-                    verdict.put("ok", false).put("reason", "not-a-request").put("detail", e.getMessage());
-                    notRequests++;
-                }
-                out.println(Json.MAPPER.writeValueAsString(verdict));
+            } catch (RequestParser.NotARequestException e) {
+                verdict.put("ok", false).put("reason", "not-a-request").put("detail", e.getMessage());
+                notRequests++;
             }
+            out.println(Json.MAPPER.writeValueAsString(verdict));
         }
         spec.commandLine().getErr().printf("validated %d requests: %d ok, %d rejected, %d not requests%n",
                 ok + rejected + notRequests, ok, rejected, notRequests);
         return 0;
     }
 
-    private BufferedReader open() {
+    /** Line by line as bytes: a line that is not UTF-8 gets a verdict of its own, the others theirs. */
+    private List<JsonLines.Line> readLines() {
         if (input == null || input.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                return JsonLines.read(System.in);
+            } catch (IOException e) {
+                throw new CliError("standard input cannot be read: " + e.getMessage());
+            }
         }
-        try {
-            return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        Path file = Path.of(input);
+        if (Files.isDirectory(file)) {
+            throw new CliError(input + " is a folder; give a file of JSON lines, or '-' to read stdin");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return JsonLines.read(in);
         } catch (NoSuchFileException e) {
             throw new CliError(input + ": no such file. Give a file of JSON lines, or '-' to read stdin");
         } catch (IOException e) {
-            throw new CliError(input + " cannot be read: " + e.getMessage());
+            throw new CliError(input + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 

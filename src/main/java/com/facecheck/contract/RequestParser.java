@@ -26,6 +26,15 @@ public final class RequestParser {
     /** Prefix of request ids made from the content when the producer sent none. */
     public static final String DERIVED_ID_PREFIX = "derived-";
 
+    /**
+     * Longest {@code requestId}, {@code consentId} and {@code source}, and largest {@code metadata} (as JSON): they
+     * travel into results, dead letters and state, several times over, and every record the worker writes must stay
+     * far inside what Kafka takes. Under exactly-once, one write Kafka refuses fails the whole transaction, again
+     * and again.
+     */
+    public static final int MAX_ID_CHARS = 200;
+    public static final int MAX_METADATA_BYTES = 16 * 1024;
+
     private final KeyedHasher hasher;
 
     public RequestParser(KeyedHasher hasher) {
@@ -35,6 +44,10 @@ public final class RequestParser {
     public VerificationRequest parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             throw new NotARequestException("the record has no value; a request is a JSON object");
+        }
+        String notUtf8 = JsonLines.utf8Problem(bytes);
+        if (notUtf8 != null) {
+            throw new NotARequestException("the value is not UTF-8 text: " + notUtf8);
         }
         JsonNode root;
         try {
@@ -71,13 +84,38 @@ public final class RequestParser {
         if (metadata != null && metadata.isNull()) {
             metadata = null;
         }
+        requireShort("consentId", consentId);
+        requireShort("source", source);
+        if (metadata != null) {
+            int size = metadataBytes(metadata);
+            if (size > MAX_METADATA_BYTES) {
+                throw new NotARequestException("field 'metadata' is " + size + " bytes of JSON; at most "
+                        + MAX_METADATA_BYTES + " pass through to the result. Keep bulky data out of the request");
+            }
+        }
         String requestId = text(object, "requestId", null);
         if (requestId == null || requestId.isBlank()) {
             requestId = DERIVED_ID_PREFIX + hasher.hex(name, idNumber, image, imageUrl, consentId, source).substring(0, 32);
         } else {
             requestId = requestId.strip();
+            requireShort("requestId", requestId);
         }
         return new VerificationRequest(requestId, name, idNumber, image, imageUrl, consentId, source, metadata);
+    }
+
+    private static void requireShort(String field, String value) {
+        if (value != null && value.length() > MAX_ID_CHARS) {
+            throw new NotARequestException("field '" + field + "' has " + value.length() + " characters; at most "
+                    + MAX_ID_CHARS + " are accepted");
+        }
+    }
+
+    private static int metadataBytes(JsonNode metadata) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(metadata).length;
+        } catch (JsonProcessingException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** The field's string value under its own name or its provider alias; null when absent or JSON null. */

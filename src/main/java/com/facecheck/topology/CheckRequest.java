@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Checks each request as it arrives and sends it on to the partition of its person (keyed by a keyed hash of
  * the ID number), in the form it will be sent: normalised, photo re-encoded to fit. A request that is certainly
- * invalid travels on too, without its photo and with its result 7 already decided, so that it takes its turn
+ * invalid travels on too, as its id and its result 7 already decided (nothing else of it), so that it takes its turn
  * behind the same person's earlier requests and its duplicates are recognised like any other's.
  */
 final class CheckRequest implements Processor<byte[], VerificationRequest, String, CheckedRequest> {
@@ -56,7 +56,7 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
             }
             String personKey = id != null ? personKey(id.normalized())
                     : "request:" + keys.hex("request-id", request.requestId());
-            checked = checked(personKey, null, request.withoutImage(), result, record);
+            checked = checked(personKey, null, request.idOnly(), result, record);
         }
         context.forward(record.withKey(checked.personKey()).withValue(checked));
     }

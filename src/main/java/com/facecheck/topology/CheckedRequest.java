@@ -9,7 +9,7 @@ import com.facecheck.contract.VerificationResult;
  *
  * @param personKey  keyed hash of the ID number; for a request without a usable ID number, of its request id
  * @param nameKey    keyed hash of the normalised name; null for a rejected request
- * @param request    as it will be sent (normalised, photo re-encoded); a rejected one without its photo
+ * @param request    as it will be sent (normalised, photo re-encoded); of a rejected one, only its id
  * @param rejection  result 7 when the check rejected the request, else null
  * @param receivedAt the input record's timestamp (epoch ms): windows and results use record time
  */
