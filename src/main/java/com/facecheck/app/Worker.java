@@ -1,6 +1,7 @@
 package com.facecheck.app;
 
 import com.facecheck.contract.RequestParser;
+import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.HttpProvider;
@@ -13,7 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,7 +68,7 @@ public final class Worker implements AutoCloseable {
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
                 config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
-        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, Clock.systemUTC(),
+        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, ChinaCalendar.clock(),
                 FacecheckTopology.DEFAULT_DRAIN_INTERVAL);
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {

@@ -4,7 +4,6 @@ import com.facecheck.contract.VerificationRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.Locale;
 
 /**
@@ -56,7 +55,7 @@ public final class RequestValidation {
             return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl", null);
         }
         IdNumber idNumber = null;
-        IdCheck id = IdNumbers.check(request.idNumber(), LocalDate.now(clock));
+        IdCheck id = IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock));
         if (id instanceof IdCheck.Valid valid) {
             idNumber = valid.id();
         }
