@@ -4,6 +4,7 @@ import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
+import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.IdNumber;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.Masking;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +47,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         RequestParser parser = new RequestParser(hasher());
-        RequestValidation validation = new RequestValidation(new PhotoCheck(), Clock.systemDefaultZone());
+        RequestValidation validation = new RequestValidation(new PhotoCheck(), ChinaCalendar.clock());
         int ok = 0;
         int rejected = 0;
         int notRequests = 0;

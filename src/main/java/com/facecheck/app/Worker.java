@@ -1,6 +1,7 @@
 package com.facecheck.app;
 
 import com.facecheck.contract.RequestParser;
+import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.HttpProvider;
@@ -14,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,8 +70,8 @@ public final class Worker implements AutoCloseable {
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
                 config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
         Properties properties = streamsProperties(config);
-        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, Clock.systemUTC()));
-        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, Clock.systemUTC(),
+        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, ChinaCalendar.clock()));
+        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, ChinaCalendar.clock(),
                 FacecheckTopology.DEFAULT_DRAIN_INTERVAL, new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(e -> {

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * A resident ID number that passed every check, in the 18-character form sent to the provider.
  *
- * @param addressCode     the first six digits: where the number was issued (GB/T 2260)
+ * @param addressCode     where the number was issued, as a GB/T 2260 code: the first six digits, but Taiwan's
+ *                        710000 on a Taiwan resident's permit (830000), and only the issuing province on a
+ *                        foreign permanent-residence card
  * @param convertedFrom15 whether it was given in the legacy 15-digit form
  */
 public record IdNumber(String normalized, LocalDate birthday, Sex sex, String addressCode, boolean convertedFrom15) {
@@ -27,12 +29,9 @@ public record IdNumber(String normalized, LocalDate birthday, Sex sex, String ad
         }
     }
 
-    /**
-     * Best effort: the issuing region's name, or its city's or province's when the county code is unknown. A
-     * foreign permanent-residence card (starting with 9) names only the issuing province, in digits 2–3.
-     */
+    /** Best effort: the issuing region's name, or its city's or province's when the county code is unknown. */
     public Optional<String> region() {
-        return normalized.charAt(0) == '9' ? Regions.name(normalized.substring(1, 3) + "0000") : Regions.name(addressCode);
+        return Regions.name(addressCode);
     }
 
     @Override

@@ -12,13 +12,14 @@ import java.util.Set;
 public final class IdNumbers {
 
     /**
-     * Province prefixes really issued: mainland provinces; Taiwan (71 in the code table, 83 on the residence
-     * permits of Taiwan residents), Hong Kong (81) and Macau (82). The 2023 foreign permanent-residence card
-     * starts with 9 followed by the issuing province's code, so 91–96 begin such numbers.
+     * First two digits of the numbers really issued: mainland provinces; Taiwan (71 in the code table), and the
+     * residence permits of Hong Kong (81), Macau (82) and Taiwan (83) residents. The 2023 foreign
+     * permanent-residence card starts with 9 followed by the issuing province's code, so 91–96 begin such numbers.
      */
-    private static final Set<Integer> PROVINCES = Set.of(
-            11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-            50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91, 92, 93, 94, 95, 96);
+    static final Set<String> PROVINCES = Set.of(
+            "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+            "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+            "83", "91", "92", "93", "94", "95", "96");
     private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
     private IdNumbers() {
@@ -29,12 +30,14 @@ public final class IdNumbers {
             return invalid("id-number-bad-length", "there is no ID number");
         }
         String number = normalise(raw);
-        for (int i = 0; i < number.length(); i++) {
-            char c = number.charAt(i);
-            boolean lastOf18 = i == 17 && number.length() == 18;
-            if (!(c >= '0' && c <= '9') && !(lastOf18 && c == 'X')) {
-                return invalid("id-number-bad-characters", "character " + (i + 1) + " is not a digit"
-                        + (lastOf18 ? " or X" : ""));
+        int[] chars = number.codePoints().toArray();
+        for (int i = 0; i < chars.length; i++) {
+            int c = chars[i];
+            int position = i + 1;
+            if (!(c >= '0' && c <= '9') && !(c == 'X' && position == 18)) {
+                return invalid("id-number-bad-characters", "character " + position + " is "
+                        + (c == 'X' ? "an X, which only the 18th and last character may be"
+                        : CodePoints.describe(c) + ", not a digit" + (position == 18 ? " or X" : "")));
             }
         }
         boolean legacy = number.length() == 15;
@@ -48,8 +51,9 @@ public final class IdNumbers {
             return invalid("id-number-bad-check-character", "the last character does not match the other 17:"
                     + " a digit was mistyped");
         }
-        if (!PROVINCES.contains(Integer.parseInt(number.substring(0, 2)))) {
-            return invalid("id-number-unknown-province", "the first two digits are no province code in use");
+        String addressCode = addressCode(number);
+        if (addressCode == null) {
+            return invalid("id-number-unknown-province", "the number starts with no province code in use");
         }
         LocalDate birthday;
         try {
@@ -65,25 +69,39 @@ public final class IdNumbers {
             return invalid("id-number-born-before-1900", "the birth date in the number is before 1900");
         }
         IdNumber.Sex sex = (number.charAt(16) - '0') % 2 == 1 ? IdNumber.Sex.MALE : IdNumber.Sex.FEMALE;
-        return new IdCheck.Valid(new IdNumber(number, birthday, sex, number.substring(0, 6), legacy));
+        return new IdCheck.Valid(new IdNumber(number, birthday, sex, addressCode, legacy));
     }
 
     /**
-     * Surrounding spaces (ideographic and no-break included) go; full-width digits and X become ASCII; x
-     * becomes X. Inner spaces stay, and are rejected: the number is then not one.
+     * Where the number was issued, as a code of the GB/T 2260 table, or null when no region issues numbers that
+     * start so. A Taiwan resident's permit (83) is Taiwan's, 71 in the table; a foreign permanent-residence card
+     * names only the issuing province, in digits 2–3.
+     */
+    private static String addressCode(String number) {
+        String prefix = number.substring(0, 2);
+        if (!PROVINCES.contains(prefix)) {
+            return null;
+        }
+        if (prefix.equals("83")) {
+            return "710000";
+        }
+        if (prefix.charAt(0) == '9') {
+            String province = number.substring(1, 3);
+            return PROVINCES.contains(province) ? province + "0000" : null;
+        }
+        return number.substring(0, 6);
+    }
+
+    /**
+     * Invisible characters go wherever they are: copied along with the number, never typed. Surrounding spaces
+     * of every kind go; full-width digits and X become ASCII; x becomes X. Inner spaces stay, and are rejected:
+     * the number is then not one.
      */
     static String normalise(String raw) {
         StringBuilder out = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c >= '０' && c <= '９') {
-                c = (char) (c - '０' + '0');
-            } else if (c == 'x' || c == 'Ｘ' || c == 'ｘ') {
-                c = 'X';
-            }
-            out.append(c);
-        }
-        return out.toString().strip().replaceAll("^[\\u3000\\u00A0]+|[\\u3000\\u00A0]+$", "").strip();
+        raw.codePoints().filter(c -> !CodePoints.isInvisible(c)).map(CodePoints::narrow).map(c -> c == 'x' ? 'X' : c)
+                .forEach(out::appendCodePoint);
+        return CodePoints.stripSpaces(out.toString());
     }
 
     private static IdCheck invalid(String reason, String detail) {

@@ -2,7 +2,6 @@ package com.facecheck.identity;
 
 import com.facecheck.contract.VerificationRequest;
 import java.time.Clock;
-import java.time.LocalDate;
 
 /**
  * Everything decided about a request before money is spent. A request that is certainly invalid is
@@ -53,7 +52,7 @@ public final class RequestValidation {
             return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl", null);
         }
         IdNumber idNumber = null;
-        IdCheck id = IdNumbers.check(request.idNumber(), LocalDate.now(clock));
+        IdCheck id = IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock));
         if (id instanceof IdCheck.Valid valid) {
             idNumber = valid.id();
         }

@@ -2,6 +2,7 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.IdCheck;
 import com.facecheck.identity.IdNumber;
 import com.facecheck.identity.IdNumbers;
@@ -9,7 +10,6 @@ import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,7 +51,7 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
             var result = Results.local(request, rejected, Instant.ofEpochMilli(record.timestamp()), clock.instant());
             IdNumber id = rejected.idNumber();
             if (id == null && request.idNumber() != null
-                    && IdNumbers.check(request.idNumber(), LocalDate.now(clock)) instanceof IdCheck.Valid valid) {
+                    && IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock)) instanceof IdCheck.Valid valid) {
                 id = valid.id(); // rejected for another field: it still takes its person's turn
             }
             String personKey = id != null ? personKey(id.normalized())

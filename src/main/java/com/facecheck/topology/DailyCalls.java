@@ -1,8 +1,8 @@
 package com.facecheck.topology;
 
+import com.facecheck.identity.ChinaCalendar;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
 final class DailyCalls {
 
     static final String STORE = "facecheck-daily-calls";
-    /** The provider's day. */
-    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
     private static final Logger LOG = LoggerFactory.getLogger(DailyCalls.class);
 
@@ -74,9 +72,9 @@ final class DailyCalls {
     private long spentOn(Instant now) {
         // Asked before every call: the date is worked out again only when a day has passed.
         if (now.toEpochMilli() >= nextDayAt) {
-            LocalDate today = LocalDate.ofInstant(now, ZONE);
+            LocalDate today = ChinaCalendar.dateAt(now); // the provider's day
             day = today.toString();
-            nextDayAt = today.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
+            nextDayAt = ChinaCalendar.startOf(today.plusDays(1)).toEpochMilli();
             forgetDaysBefore(day);
             Long stored = store.get(day);
             spent = stored == null ? 0 : stored;

@@ -33,7 +33,7 @@ class IdNumbersPropertiesTest {
     Arbitrary<Generated> validNumbers() {
         Arbitrary<String> province = Arbitraries.of("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33",
                 "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
-                "63", "64", "65", "71", "81", "82");
+                "63", "64", "65", "71", "81", "82", "83");
         Arbitrary<String> rest = Arbitraries.strings().numeric().ofLength(4);
         Arbitrary<LocalDate> birthday = Arbitraries.longs().between(LocalDate.of(1900, 1, 1).toEpochDay(), TODAY.toEpochDay())
                 .map(LocalDate::ofEpochDay);
@@ -75,6 +75,26 @@ class IdNumbersPropertiesTest {
     @Provide
     Arbitrary<Character> characters() {
         return Arbitraries.of('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X');
+    }
+
+    @Property
+    void invisibleCharactersAnywhereChangeNothing(@ForAll("validNumbers") Generated generated,
+                                                  @ForAll("gaps") int gap, @ForAll("invisibles") String invisible) {
+        String number = generated.number();
+        String pasted = number.substring(0, gap) + invisible + number.substring(gap);
+        assertThat(IdNumbers.check(pasted, TODAY)).isEqualTo(IdNumbers.check(number, TODAY));
+    }
+
+    @Provide
+    Arbitrary<Integer> gaps() {
+        return Arbitraries.integers().between(0, 18);
+    }
+
+    /** Zero-width space and joiners, word joiner, BOM, soft hyphen, direction marks, Mongolian vowel separator, tag. */
+    @Provide
+    Arbitrary<String> invisibles() {
+        return Arbitraries.of("\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u200E", "\u202E",
+                "\u180E", "\uDB40\uDC01");
     }
 
     @Property

@@ -3,15 +3,19 @@ package com.facecheck.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
+import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.testing.TestImages;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestValidationTest {
 
@@ -115,5 +119,60 @@ class RequestValidationTest {
         var verdict = (RequestValidation.Rejected) validate("测试*", "35020319900101123X", IMAGE, null);
         assertThat(verdict.reason()).isEqualTo("name-has-asterisk");
         assertThat(verdict.idNumber().sex()).isEqualTo(IdNumber.Sex.MALE);
+    }
+
+    @Test
+    void theBirthDateIsJudgedOnBeijingsCalendarWhateverTheClocksZone() {
+        // 20:00 UTC on 29 November is already 04:00 on 30 November in Beijing
+        var lateEvening = new RequestValidation(new PhotoCheck(),
+                Clock.fixed(Instant.parse("2026-11-29T20:00:00Z"), ZoneOffset.UTC));
+        String bornThatDay = "11010520261130002";
+        String bornNextDay = "11010520261201002";
+        assertThat(lateEvening.validate(new VerificationRequest("r", "李三",
+                bornThatDay + CheckCharacter.of(bornThatDay), IMAGE, null, "c", "s", null)))
+                .isInstanceOf(RequestValidation.Accepted.class);
+        var tooEarly = lateEvening.validate(new VerificationRequest("r", "李三",
+                bornNextDay + CheckCharacter.of(bornNextDay), IMAGE, null, "c", "s", null));
+        assertThat(tooEarly).isInstanceOfSatisfying(RequestValidation.Rejected.class, rejected ->
+                assertThat(rejected.reason()).isEqualTo("id-number-birth-date-in-future"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rw-ideographic-zero", "rw-curly-apostrophe", "rw-unicode-hyphen", "rw-compat-ideograph",
+            "rw-zero-width-after-x", "rw-taiwan-permit"})
+    void realWorldCasesAreDecidedAsExpected(String requestId) throws IOException {
+        JsonNode expected = Json.MAPPER.readTree(realWorld("expected.json")).path(requestId);
+        assertThat(expected.path("ok").isBoolean()).as("expected.json has " + requestId).isTrue();
+        var verdict = validation.validate(realWorldRequest(requestId));
+        String outcome = verdict instanceof RequestValidation.Rejected rejected ? rejected.detail() : "accepted";
+        assertThat(verdict instanceof RequestValidation.Accepted).as("%s: %s", requestId, outcome)
+                .isEqualTo(expected.path("ok").asBoolean());
+        if (verdict instanceof RequestValidation.Accepted accepted) {
+            if (expected.has("sentNameStartsWith")) {
+                assertThat(accepted.request().name()).startsWith(expected.path("sentNameStartsWith").asText());
+            }
+            if (expected.has("regionContains")) {
+                assertThat(accepted.idNumber().region()).hasValueSatisfying(region ->
+                        assertThat(region).contains(expected.path("regionContains").asText()));
+            }
+        }
+    }
+
+    private static VerificationRequest realWorldRequest(String requestId) throws IOException {
+        var parser = new RequestParser(new KeyedHasher("real-world-cases-secret".getBytes(StandardCharsets.UTF_8)));
+        for (String line : new String(realWorld("requests.jsonl"), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && Json.MAPPER.readTree(line).path("requestId").asText().equals(requestId)) {
+                return parser.parse(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        throw new AssertionError("requests.jsonl has no " + requestId);
+    }
+
+    /** Copied from the shared real-world cases, which a fresh clone does not have. */
+    private static byte[] realWorld(String file) throws IOException {
+        try (InputStream in = RequestValidationTest.class.getResourceAsStream("/cases/real-world/" + file)) {
+            assertThat(in).as(file).isNotNull();
+            return in.readAllBytes();
+        }
     }
 }
