@@ -65,6 +65,11 @@ final class ValidateCommand implements Callable<Integer> {
             } catch (RequestParser.NotARequestException e) {
                 verdict.put("ok", false).put("reason", "not-a-request").put("detail", e.getMessage());
                 notRequests++;
+            } catch (RuntimeException e) {
+                // The worker sends such a request to the poison dead letters; here too it costs its line only.
+                verdict.put("ok", false).put("reason", "check-failed").put("detail", "checking this request failed ("
+                        + e.getClass().getSimpleName() + "); the worker would dead-letter it. Please report it");
+                notRequests++;
             }
             out.println(Json.MAPPER.writeValueAsString(verdict));
         }

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,12 +77,15 @@ class DemoCommandTest {
         lines.add("");
         lines.add("garbage");
         Path requests = Files.write(dir.resolve("mine.jsonl"), lines, StandardCharsets.UTF_8);
+        // One line saved in GBK, as Chinese Windows tools save text: it costs that line only.
+        Files.write(requests, ("{\"requestId\":\"f-gbk\",\"name\":\"孙丽\",\"idNumber\":\"420106198209188605\"}\n")
+                .getBytes(Charset.forName("GBK")), StandardOpenOption.APPEND);
         Path out = dir.resolve("out.jsonl");
 
         Run run = run("demo", "--requests", requests.toString(), "--out", out.toString(), "--partitions", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("4/4 requests finished").contains("facecheck.result.verified")
+        assertThat(run.out()).contains("5/5 requests finished").contains("facecheck.result.verified")
                 .doesNotContain("330106199107079750").doesNotContain("周杰");
         List<JsonNode> written = new ArrayList<>();
         for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
@@ -88,7 +93,16 @@ class DemoCommandTest {
         }
         assertThat(written).extracting(n -> n.path("topic").asText() + " " + n.path("key").asText(""))
                 .containsExactlyInAnyOrder("facecheck.result.verified f-1", "facecheck.result.failed f-2",
-                        "facecheck.dlq.retryable f-2", "facecheck.result.invalid-request f-3", "facecheck.dlq.poison ");
+                        "facecheck.dlq.retryable f-2", "facecheck.result.invalid-request f-3", "facecheck.dlq.poison ",
+                        "facecheck.dlq.poison ");
+        JsonNode letter = written.stream().filter(n -> n.path("topic").asText().equals("facecheck.dlq.retryable"))
+                .findFirst().orElseThrow();
+        assertThat(letter.path("value").path("name").asText()).isEqualTo("孙**");
+        assertThat(letter.path("value").path("idNumber").asText()).isEqualTo("4201*****05");
+        assertThat(letter.path("headers").path("facecheck.dlq.reason-code").asText()).isEqualTo("provider-call-failed");
+        assertThat(written).filteredOn(n -> n.path("topic").asText().equals("facecheck.dlq.poison"))
+                .extracting(n -> n.path("headers").path("facecheck.dlq.reason").asText())
+                .anySatisfy(reason -> assertThat(reason).contains("not UTF-8").contains("GBK"));
         String all = Files.readString(out, StandardCharsets.UTF_8);
         assertThat(all).doesNotContain("330106199107079750").doesNotContain("420106198209188605")
                 .doesNotContain(image.substring(0, 40));

@@ -67,4 +67,75 @@ class ValidateCommandTest {
         assertThat(code).isEqualTo(FacecheckCli.USAGE);
         assertThat(err.toString().strip()).contains("no such file").doesNotContain("\n");
     }
+
+    @Test
+    void aFileSavedInGbkGetsAVerdictPerLineNamingTheEncoding() throws Exception {
+        List<JsonNode> verdicts = validate(realWorldCase("gbk-file.jsonl"));
+
+        assertThat(verdicts).hasSize(2).allSatisfy(v -> {
+            assertThat(v.path("ok").asBoolean()).isFalse();
+            assertThat(v.path("reason").asText()).isEqualTo("not-a-request");
+            assertThat(v.path("detail").asText()).contains("not UTF-8").contains("GBK");
+        });
+        assertThat(verdicts).extracting(v -> v.path("line").asInt()).containsExactly(1, 2);
+    }
+
+    @Test
+    void oneGbkLineCostsThatLineAndTheLinesAroundItAreChecked() throws Exception {
+        List<JsonNode> verdicts = validate(realWorldCase("one-gbk-line.jsonl"));
+
+        assertThat(verdicts).extracting(v -> v.path("line").asInt() + " " + v.path("ok").asBoolean() + " "
+                + v.path("requestId").asText("-")).containsExactly("1 true rw-utf8-before", "2 false -",
+                "3 true rw-utf8-after");
+        assertThat(verdicts.get(1).path("detail").asText()).contains("GBK").doesNotContain("张");
+    }
+
+    @Test
+    void everyRealWorldCaseGetsTheVerdictExpectedOfIt() throws Exception {
+        JsonNode expected = Json.MAPPER.readTree(getClass().getResourceAsStream("/cases/real-world/expected.json"));
+        List<JsonNode> verdicts = validate(realWorldCase("requests.jsonl"));
+
+        assertThat(verdicts).extracting(v -> v.path("requestId").asText())
+                .containsExactlyInAnyOrderElementsOf(() -> expected.fieldNames());
+        for (JsonNode verdict : verdicts) {
+            JsonNode want = expected.path(verdict.path("requestId").asText());
+            assertThat(verdict.path("ok").asBoolean()).as("%s: %s", verdict.path("requestId"), verdict)
+                    .isEqualTo(want.path("ok").asBoolean());
+            if (want.has("sentNameStartsWith")) {
+                assertThat(verdict.path("name").asText()).startsWith(want.path("sentNameStartsWith").asText());
+            }
+            if (want.has("regionContains")) {
+                assertThat(verdict.path("region").asText()).contains(want.path("regionContains").asText());
+            }
+        }
+    }
+
+    @Test
+    void aFolderIsAUsageError() {
+        StringWriter err = new StringWriter();
+        int code = FacecheckCli.execute(new String[] {"validate", dir.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(FacecheckCli.USAGE);
+        assertThat(err.toString()).contains("is a folder");
+    }
+
+    private Path realWorldCase(String name) throws Exception {
+        Path copy = dir.resolve(name);
+        try (var in = getClass().getResourceAsStream("/cases/real-world/" + name)) {
+            Files.copy(in, copy);
+        }
+        return copy;
+    }
+
+    private static List<JsonNode> validate(Path input) throws Exception {
+        StringWriter out = new StringWriter();
+        int code = FacecheckCli.execute(new String[] {"validate", input.toString()}, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true));
+        assertThat(code).isZero();
+        List<JsonNode> verdicts = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            verdicts.add(Json.MAPPER.readTree(line));
+        }
+        return verdicts;
+    }
 }
