@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.facecheck.identity.KeyedHasher;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestParserTest {
@@ -82,5 +84,27 @@ class RequestParserTest {
         VerificationRequest r = parser.parse(utf8("{\"requestId\":\"a\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"/9j/4AAQ\"}"));
         assertThat(r.toString()).contains("李**").contains("3502*****3X").doesNotContain("李三")
                 .doesNotContain("35020319900101123X").doesNotContain("/9j/4AAQ");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNoRequestAndTheReasonNamesGbk() {
+        byte[] gbk = "{\"requestId\":\"g\",\"name\":\"张三\"}".getBytes(Charset.forName("GBK"));
+        assertThatThrownBy(() -> parser.parse(gbk)).isInstanceOf(RequestParser.NotARequestException.class)
+                .hasMessageContaining("not UTF-8").hasMessageContaining("GBK").hasMessageContaining("byte 26");
+    }
+
+    @Test
+    void passThroughFieldsThatWouldSwellEveryRecordWrittenAreRefused() {
+        String longest = "x".repeat(RequestParser.MAX_ID_CHARS);
+        for (String field : List.of("requestId", "consentId", "source")) {
+            byte[] tooLong = utf8(Json.MAPPER.createObjectNode().put("requestId", "r").put(field, longest + "x").toString());
+            assertThatThrownBy(() -> parser.parse(tooLong)).as(field)
+                    .hasMessageContaining("'" + field + "' has " + (longest.length() + 1) + " characters");
+            assertThat(parser.parse(utf8(Json.MAPPER.createObjectNode().put("requestId", "r").put(field, longest)
+                    .toString()))).as(field).isNotNull();
+        }
+        var bulky = Json.MAPPER.createObjectNode().put("requestId", "r");
+        bulky.putObject("metadata").put("blob", "y".repeat(RequestParser.MAX_METADATA_BYTES));
+        assertThatThrownBy(() -> parser.parse(utf8(bulky.toString()))).hasMessageContaining("'metadata' is");
     }
 }
