@@ -1,5 +1,12 @@
 package com.facecheck.identity;
 
+import static com.facecheck.identity.PhotoAssertions.UNREADABLE;
+import static com.facecheck.identity.PhotoAssertions.accepted;
+import static com.facecheck.identity.PhotoAssertions.assertClose;
+import static com.facecheck.identity.PhotoAssertions.bytes;
+import static com.facecheck.identity.PhotoAssertions.decode;
+import static com.facecheck.identity.PhotoAssertions.rejected;
+import static com.facecheck.identity.PhotoAssertions.rgbAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -9,11 +16,7 @@ import com.facecheck.testing.TestImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,11 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PhotoCheckTest {
 
-    private static final String UNREADABLE = "BASE64人像图片错误：无法处理图片信息";
     private static final Color MARK = new Color(255, 0, 0);
 
     private final PhotoCheck check = new PhotoCheck();
@@ -270,29 +268,28 @@ class PhotoCheckTest {
     }
 
     @Test
-    void aLargeJpegImageIoCannotDecodeIsUndecodable() throws IOException {
-        // Four components declared YCbCr by an Adobe marker: ImageIO reads the header, then refuses the pixels.
-        // (JDK 17 does decode plain CMYK and YCCK JPEGs, so those are re-encoded like any other.)
-        WritableRaster fourComponents = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 800, 800, 4, null);
-        SplittableRandom random = new SplittableRandom(11);
-        for (int y = 0; y < 800; y++) {
-            for (int x = 0; x < 800; x++) {
-                for (int band = 0; band < 4; band++) {
-                    fourComponents.setSample(x, y, band, random.nextInt(256));
-                }
-            }
-        }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            writer.write(new IIOImage(fourComponents, null, null));
-        } finally {
-            writer.dispose();
-        }
-        byte[] written = out.toByteArray();
-        byte[] adobeYCbCr = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 1};
-        byte[] jpeg = concat(Arrays.copyOf(written, 2), adobeYCbCr, Arrays.copyOfRange(written, 2, written.length));
+    void aLargeFourComponentJpegIsReencodedWithItsColours() throws IOException {
+        // Four components declared YCCK by an Adobe marker: ImageIO's own reader read the header, then refused
+        // the pixels; TwelveMonkeys' reader converts them.
+        BufferedImage original = TestImages.noisyPortrait(800, 800, 12, 11);
+        byte[] jpeg = TestImages.adobeCmykJpeg(original, true, 0.95f);
+        assertThat(jpeg.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
+
+        Accepted accepted = accepted(check.check(TestImages.base64(jpeg)));
+
+        BufferedImage sent = decode(bytes(accepted.base64()));
+        assertThat(accepted.reencoded()).isTrue();
+        assertThat(sent.getColorModel().getNumComponents()).as("sent as RGB").isEqualTo(3);
+        assertClose(rgbAt(sent, 0.5, 0.45), new int[] {220, 180, 150}, 8);
+        assertClose(rgbAt(sent, 0.05, 0.05), new int[] {200, 210, 225}, 8);
+    }
+
+    @Test
+    void aLargeJpegWhosePixelsCannotBeDecodedIsUndecodable() {
+        // The header parses; the scan cannot, for the first component's quantisation table 3 is never defined.
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyPortrait(1000, 1200, 16, 11), 0.9f);
+        int sof = indexOf(jpeg, new byte[] {(byte) 0xFF, (byte) 0xC0});
+        jpeg[sof + 2 + 2 + 6 + 2] = 3;
         assertThat(jpeg.length).isGreaterThan(PhotoCheck.MAX_SENT_BYTES);
 
         assertThat(rejected(check.check(TestImages.base64(jpeg))))
@@ -302,15 +299,14 @@ class PhotoCheckTest {
     @Test
     void otherImageFormatsAreUnsupported() {
         BufferedImage picture = TestImages.noisyPortrait(200, 200, 4, 12);
-        byte[] webp = ByteBuffer.allocate(32).put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(24)
-                .put("WEBPVP8 ".getBytes(StandardCharsets.US_ASCII)).array();
 
         for (var kind : List.of(List.of(TestImages.write(picture, "gif"), "GIF"), List.of(TestImages.write(picture, "bmp"), "BMP"),
-                List.of(webp, "WebP"))) {
+                List.of(TestImages.write(picture, "tiff"), "TIFF"), List.of(isoMedia("heic", "mif1", "heic"), "HEIC"),
+                List.of(isoMedia("avif", "mif1", "miaf"), "AVIF"), List.of(isoMedia("mif1", "mif1", "avif"), "AVIF"))) {
             Rejected rejected = rejected(check.check(TestImages.base64((byte[]) kind.get(0))));
             assertThat(rejected.reason()).isEqualTo("image-unsupported-format");
             assertThat(rejected.message()).isEqualTo("HTTP人像图片错误：不支持的文件格式");
-            assertThat(rejected.detail()).contains((String) kind.get(1));
+            assertThat(rejected.detail()).contains((String) kind.get(1)).contains("convert it to JPEG");
         }
     }
 
@@ -370,26 +366,6 @@ class PhotoCheckTest {
 
     // ---- helpers ----
 
-    private static Accepted accepted(PhotoVerdict verdict) {
-        assertThat(verdict).isInstanceOf(Accepted.class);
-        return (Accepted) verdict;
-    }
-
-    private static Rejected rejected(PhotoVerdict verdict) {
-        assertThat(verdict).isInstanceOf(Rejected.class);
-        return (Rejected) verdict;
-    }
-
-    private static byte[] bytes(String base64) {
-        return Base64.getDecoder().decode(base64);
-    }
-
-    private static BufferedImage decode(byte[] bytes) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-        assertThat(image).as("decodable").isNotNull();
-        return image;
-    }
-
     /** A red square in the top-left corner, a tenth of the short side wide. */
     private static BufferedImage marked(BufferedImage image) {
         Graphics2D g = image.createGraphics();
@@ -400,32 +376,6 @@ class PhotoCheckTest {
         return image;
     }
 
-    /** Mean RGB of a small patch centred at the given fractions of width and height. */
-    private static int[] rgbAt(BufferedImage image, double fx, double fy) {
-        int cx = (int) (fx * (image.getWidth() - 1));
-        int cy = (int) (fy * (image.getHeight() - 1));
-        int r = Math.max(1, Math.min(image.getWidth(), image.getHeight()) / 100);
-        int[] sum = new int[3];
-        int n = 0;
-        for (int y = Math.max(0, cy - r); y <= Math.min(image.getHeight() - 1, cy + r); y++) {
-            for (int x = Math.max(0, cx - r); x <= Math.min(image.getWidth() - 1, cx + r); x++) {
-                int rgb = image.getRGB(x, y);
-                sum[0] += (rgb >> 16) & 0xFF;
-                sum[1] += (rgb >> 8) & 0xFF;
-                sum[2] += rgb & 0xFF;
-                n++;
-            }
-        }
-        return new int[] {sum[0] / n, sum[1] / n, sum[2] / n};
-    }
-
-    private static void assertClose(int[] actual, int[] expected, int tolerance) {
-        for (int c = 0; c < 3; c++) {
-            assertThat(actual[c]).as("channel %d of %s", c, Arrays.toString(actual))
-                    .isBetween(expected[c] - tolerance, expected[c] + tolerance);
-        }
-    }
-
     /** Inserts an APP1 Exif segment, as a camera writes it, whose IFD0 holds ImageWidth then Orientation. */
     static byte[] withExifOrientation(byte[] jpeg, int orientation, ByteOrder order) {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 2 * 12 + 4).order(order);
@@ -434,9 +384,7 @@ class PhotoCheckTest {
         tiff.putShort((short) 0x0100).putShort((short) 4).putInt(1).putInt(4000);
         tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
         tiff.putInt(0);
-        byte[] exif = concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff.array());
-        byte[] segment = concat(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((exif.length + 2) >> 8), (byte) (exif.length + 2)}, exif);
-        return concat(Arrays.copyOf(jpeg, 2), segment, Arrays.copyOfRange(jpeg, 2, jpeg.length));
+        return TestImages.withSegment(jpeg, 0xE1, TestImages.concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff.array()));
     }
 
     /** Rewrites the IHDR size, with its CRC, leaving the pixel data as it was. */
@@ -461,11 +409,23 @@ class PhotoCheckTest {
         throw new IllegalArgumentException("no SOF0 marker");
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
+    /** The start of an ISO media file (HEIF, AVIF, MP4): an ftyp box with its major and compatible brands. */
+    static byte[] isoMedia(String majorBrand, String... compatibleBrands) {
+        ByteBuffer ftyp = ByteBuffer.allocate(16 + 4 * compatibleBrands.length + 16);
+        ftyp.putInt(16 + 4 * compatibleBrands.length).put("ftyp".getBytes(StandardCharsets.US_ASCII))
+                .put(majorBrand.getBytes(StandardCharsets.US_ASCII)).putInt(0);
+        for (String brand : compatibleBrands) {
+            ftyp.put(brand.getBytes(StandardCharsets.US_ASCII));
         }
-        return out.toByteArray();
+        return ftyp.putInt(16).put("meta".getBytes(StandardCharsets.US_ASCII)).array();
+    }
+
+    private static int indexOf(byte[] bytes, byte[] sought) {
+        for (int i = 0; i + sought.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + sought.length, sought, 0, sought.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
     }
 }
