@@ -33,13 +33,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.ProcessorWrapper;
 import org.junit.jupiter.api.Test;
@@ -187,12 +182,10 @@ class FailingRecordsThroughBrokerTest {
         }
     }
 
-    private static void sendRaw(String bootstrap, String topic, byte[] value) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "someone".getBytes(StandardCharsets.UTF_8), value)).get();
-        }
+    private static void sendRaw(String bootstrap, String topic, byte[] value) {
+        List<byte[]> one = new ArrayList<>();
+        one.add(value);
+        Traffic.sendBytes(bootstrap, topic, "someone".getBytes(StandardCharsets.UTF_8), one);
     }
 
     private static List<ConsumerRecord<String, byte[]>> on(List<ConsumerRecord<String, byte[]>> records, String topic) {

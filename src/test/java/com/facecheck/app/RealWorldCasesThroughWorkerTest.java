@@ -24,14 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +73,7 @@ class RealWorldCasesThroughWorkerTest {
                             defaults.claimTimeout()));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
-                send(bootstrap, names.requests(), lines);
+                Traffic.sendBytes(bootstrap, names.requests(), null, lines);
                 int requests = (int) (lines.size() - notUtf8);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (Traffic.results(out.records(), names).size() < requests && System.nanoTime() < deadline) {
@@ -106,14 +101,6 @@ class RealWorldCasesThroughWorkerTest {
             }
         } finally {
             vertx.close();
-        }
-    }
-
-    private static void send(String bootstrap, String topic, List<byte[]> values) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            values.forEach(value -> producer.send(new ProducerRecord<>(topic, value)));
         }
     }
 }

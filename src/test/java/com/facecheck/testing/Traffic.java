@@ -51,6 +51,15 @@ public final class Traffic {
         }
     }
 
+    /** Each value one record, as bytes (lines that are not UTF-8, tombstones as null), under {@code key}. */
+    public static void sendBytes(String bootstrap, String topic, byte[] key, List<byte[]> values) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            values.forEach(value -> producer.send(new ProducerRecord<>(topic, key, value)));
+        }
+    }
+
     /** Each value one record on the partition at the same index of {@code partitions}, in list order. */
     public static void sendTo(String bootstrap, String topic, List<String> values, List<Integer> partitions) {
         if (values.size() != partitions.size()) {
