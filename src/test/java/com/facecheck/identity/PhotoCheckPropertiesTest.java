@@ -107,7 +107,11 @@ class PhotoCheckPropertiesTest {
         assertSound(verdict, jpeg);
         net.jqwik.api.statistics.Statistics.label("jpeg").collect(reason(verdict) + " " + scan + (verdict instanceof Accepted a && a.reencoded() ? " re" : ""));
         String expected = reasonFromHeader(shape, PhotoCheck.MAX_PIXELS);
-        if (expected != null) {
+        if (expected != null && scan == JpegScan.RANDOM) {
+            // Random scan bytes may hold markers (a second SOI, a segment of impossible length) that make the file
+            // undecodable before its size is judged: both verdicts are right.
+            assertThat(reason(verdict)).isIn(expected, "image-undecodable");
+        } else if (expected != null) {
             assertThat(reason(verdict)).isEqualTo(expected);
         } else if (scan == JpegScan.CUT_SHORT) {
             assertThat(reason(verdict)).isEqualTo("image-undecodable");
