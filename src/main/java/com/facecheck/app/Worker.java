@@ -68,13 +68,24 @@ public final class Worker implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
-                config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
+                new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
         Properties properties = streamsProperties(config);
         properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, ChinaCalendar.clock()));
         var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, ChinaCalendar.clock(),
                 FacecheckTopology.DEFAULT_DRAIN_INTERVAL, new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
+        Counter rebalances = Counter.builder("facecheck.streams.rebalances")
+                .description("times the running worker went back to rebalancing: a task moved, an instance came or"
+                        + " went, or a producer was fenced").register(meters);
+        Counter threadsReplaced = Counter.builder("facecheck.streams.threads.replaced")
+                .description("stream threads that died and were replaced").register(meters);
+        streams.setStateListener((now, before) -> {
+            if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
+                rebalances.increment();
+            }
+        });
         streams.setUncaughtExceptionHandler(e -> {
+            threadsReplaced.increment();
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

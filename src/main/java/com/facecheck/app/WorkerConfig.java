@@ -43,7 +43,6 @@ public record WorkerConfig(
         int streamThreads,
         Duration commitInterval,
         Limits limits,
-        CallSetup.Backpressure backpressure,
         int standbyReplicas,
         Map<String, String> kafka) {
 
@@ -103,7 +102,6 @@ public record WorkerConfig(
         require(commitInterval != null && !commitInterval.isNegative() && !commitInterval.isZero(),
                 "the commit interval must be positive");
         Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(backpressure, "backpressure");
         require(standbyReplicas >= 0 && standbyReplicas <= 10, "standby replicas must be 0–10");
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
     }
@@ -114,50 +112,50 @@ public record WorkerConfig(
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
                 credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
                 CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Limits.DEFAULT,
-                CallSetup.Backpressure.DEFAULT, 0, Map.of());
+                0, Map.of());
     }
 
     public WorkerConfig withApplicationId(String id) {
         return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, kafka);
     }
 
     public WorkerConfig withTopics(TopicNames names) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, kafka);
     }
 
     public WorkerConfig withCallsPerSecond(double limit) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, limit, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, kafka);
     }
 
     /** Extra Kafka Streams/client properties, applied last. */
     public WorkerConfig withKafka(Map<String, String> properties) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, standbyReplicas, properties);
+                commitInterval, limits, standbyReplicas, properties);
     }
 
     public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, kafka);
     }
 
     public WorkerConfig withLimits(Limits newLimits) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, newLimits, backpressure, standbyReplicas, kafka);
+                commitInterval, newLimits, standbyReplicas, kafka);
     }
 
     public WorkerConfig withStandbyReplicas(int replicas) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, backpressure, replicas, kafka);
+                commitInterval, limits, replicas, kafka);
     }
 
     private static void require(boolean condition, String message) {
@@ -173,7 +171,7 @@ public record WorkerConfig(
                 + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond + ", retry=" + retry + ", probeInterval=" + probeInterval
                 + ", onUnavailable=" + onUnavailable
                 + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
-                + ", limits=" + limits + ", backpressure=" + backpressure + ", standbyReplicas=" + standbyReplicas
+                + ", limits=" + limits + ", standbyReplicas=" + standbyReplicas
                 + ", kafka=" + kafka.keySet() + "]";
     }
 }

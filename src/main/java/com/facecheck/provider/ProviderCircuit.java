@@ -23,6 +23,8 @@ public final class ProviderCircuit {
     private long openedAt;
     private long nextProbeAt;
     private boolean probeInFlight;
+    /** Numbers the probes, so that a probe given back late cannot free a later one. */
+    private long probes;
     private String reason;
 
     /** Registers {@code facecheck.provider.circuit.open} (1 while open) and {@code facecheck.provider.unavailable}. */
@@ -35,7 +37,7 @@ public final class ProviderCircuit {
                 .description("1 while calls are paused because the provider is unavailable").register(meters);
     }
 
-    /** While open: whether the next call may go as a probe now, without taking it (see {@link #allowsCall}). */
+    /** While open: whether the next call may go as a probe now, without taking it (see {@link #pass}). */
     public synchronized boolean probeDue(long nowMillis) {
         return open && !probeInFlight && nowMillis >= nextProbeAt;
     }
@@ -46,18 +48,46 @@ public final class ProviderCircuit {
     }
 
     /**
-     * Whether a call may start now; while open, true once per probe interval. A true answer while open takes
-     * the probe: ask only when the call will really start.
+     * Leave for one call to start now, or null. While open, leave is given once per probe interval and holds the
+     * probe: a caller that does not make the call after all must {@link Pass#giveBack() give it back}, or no
+     * probe would go again.
      */
-    public synchronized boolean allowsCall(long nowMillis) {
+    public synchronized Pass pass(long nowMillis) {
         if (!open) {
-            return true;
+            return Pass.CLOSED;
         }
         if (probeInFlight || nowMillis < nextProbeAt) {
-            return false;
+            return null;
         }
         probeInFlight = true;
-        return true;
+        return new Pass(this, ++probes);
+    }
+
+    /** Leave for one call; for a probe, the probe itself until its answer is {@link #record recorded}. */
+    public static final class Pass {
+
+        static final Pass CLOSED = new Pass(null, 0);
+
+        private final ProviderCircuit circuit;
+        private final long probe;
+
+        private Pass(ProviderCircuit circuit, long probe) {
+            this.circuit = circuit;
+            this.probe = probe;
+        }
+
+        /** The call will not be made: a probe may go with the next call. */
+        public void giveBack() {
+            if (circuit != null) {
+                circuit.giveBack(probe);
+            }
+        }
+    }
+
+    private synchronized void giveBack(long probe) {
+        if (probeInFlight && probes == probe) {
+            probeInFlight = false;
+        }
     }
 
     /** Learns from every answer whether the provider is available. */

@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * deadline per request after which no new attempt starts.
  *
  * @param maxAttempts calls per request at most, the first included
- * @param deadline    from when the request was taken in; no attempt starts after it
+ * @param deadline    from the start of the request's first attempt; no attempt starts after it. Time spent
+ *                    waiting before that (an outage, the daily budget) does not count.
  */
 public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration deadline) {
 
@@ -25,9 +26,9 @@ public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBa
         return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(5));
     }
 
-    /** Whether another attempt may follow {@code attemptsMade} failed ones, for a request taken in at {@code since}. */
-    public boolean allowsAnother(int attemptsMade, long sinceMillis, long nowMillis, long backoffMillis) {
-        return attemptsMade < maxAttempts && nowMillis + backoffMillis <= sinceMillis + deadline.toMillis();
+    /** Whether another attempt may follow {@code attemptsMade} failed ones, the first of which started at {@code firstAttemptAt}. */
+    public boolean allowsAnother(int attemptsMade, long firstAttemptAt, long nowMillis, long backoffMillis) {
+        return attemptsMade < maxAttempts && nowMillis + backoffMillis <= firstAttemptAt + deadline.toMillis();
     }
 
     /**

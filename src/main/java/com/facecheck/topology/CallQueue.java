@@ -8,25 +8,30 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * One task's admitted calls, by request id: those ready to start (oldest first), those waiting for a retry's due
- * time, and those in flight. Calls start only when the task's permits allow and the provider is available;
- * answers arrive on an HTTP thread and only join a queue that the stream thread drains. Nothing here is
- * durable: the task's stores are, and rebuild this after a restart.
+ * time, and those in flight. A request is in at most one of these at a time, however often it is scheduled.
+ * Calls start only when the task's permits allow and the provider is available; answers arrive on an HTTP
+ * thread and only join a queue that the stream thread drains. Nothing here is durable: the task's stores are,
+ * and rebuild this after a restart.
  */
 final class CallQueue {
 
-    /** An answer, waiting for the stream thread. */
-    record Completion(String requestId, ProviderAnswer answer) {
+    /**
+     * An answer, waiting for the stream thread.
+     *
+     * @param startedAt wall-clock time (epoch ms) the call started
+     */
+    record Completion(String requestId, ProviderAnswer answer, long startedAt) {
     }
 
     private record Scheduled(long dueAt, String requestId) {
@@ -38,7 +43,10 @@ final class CallQueue {
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Deque<String> ready = new ArrayDeque<>();
     private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>(Comparator.comparingLong(Scheduled::dueAt));
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Ready or scheduled: a request id in here is not queued again. */
+    private final Set<String> queued = new HashSet<>();
+    /** Started and not yet drained: in flight, or answered and waiting in {@link #completions}. */
+    private final Set<String> inFlight = new HashSet<>();
 
     CallQueue(CallSetup setup, Clock clock) {
         this.setup = setup;
@@ -46,13 +54,24 @@ final class CallQueue {
         this.clock = clock;
     }
 
-    void clear() {
+    /**
+     * Forgets the calls not yet started, when a revived task rebuilds them from its stores. Calls in flight and
+     * answers not yet drained stay: they finish the restored requests instead of a second call.
+     */
+    void clearWaiting() {
         ready.clear();
         scheduled.clear();
+        queued.clear();
     }
 
-    /** Queues a call to start when permits allow, or not before {@code dueAt} (wall clock, epoch ms). */
+    /**
+     * Queues a call to start when permits allow, or not before {@code dueAt} (wall clock, epoch ms). A request
+     * already queued or in flight is not queued again.
+     */
     void schedule(String requestId, long dueAt) {
+        if (inFlight.contains(requestId) || !queued.add(requestId)) {
+            return;
+        }
         if (dueAt <= clock.millis()) {
             ready.addLast(requestId);
         } else {
@@ -62,17 +81,14 @@ final class CallQueue {
 
     /** Puts a call that the provider refused before seeing it back at the front. */
     void retryFirst(String requestId) {
-        ready.addFirst(requestId);
-    }
-
-    /** Calls admitted and not yet answered: ready, scheduled or in flight. Back-pressure watches this. */
-    int outstanding() {
-        return ready.size() + scheduled.size() + inFlight.get() + completions.size();
+        if (!inFlight.contains(requestId) && queued.add(requestId)) {
+            ready.addFirst(requestId);
+        }
     }
 
     /** What the queue needs from the task that owns the calls. */
     interface Owner {
-        /** The request to send, photo included; null when the call has ended meanwhile. */
+        /** The request to send, photo included; null when it no longer waits for a call. */
         VerificationRequest requestToSend(String requestId);
 
         /** Ends the request with a failure a replay could fix, without a call. */
@@ -84,7 +100,8 @@ final class CallQueue {
     /**
      * Starts ready calls, oldest first, while the provider is available, the daily budget lasts and the permits
      * allow. While the provider is unavailable (or the budget spent) and the worker is set to dead-letter then,
-     * ready calls fail at once, except the one that goes as the probe.
+     * ready calls fail at once, except the one that goes as the probe. A permit or probe taken for a call that is
+     * not made after all is given back at once.
      */
     void dispatch(Owner owner) {
         long now = clock.millis();
@@ -98,33 +115,41 @@ final class CallQueue {
                 if (!deadLetterWhenUnavailable) {
                     return;
                 }
-                owner.failWithoutCall(ready.pollFirst(), owner.budget().reason());
+                owner.failWithoutCall(take(), owner.budget().reason());
                 continue;
             }
             if (deadLetterWhenUnavailable && circuit.isOpen() && !circuit.probeDue(now)) {
-                owner.failWithoutCall(ready.pollFirst(), circuit.reason());
+                owner.failWithoutCall(take(), circuit.reason());
                 continue;
             }
-            // The permit first: asking the circuit takes the probe, which must then really be sent.
             if (!permits.tryAcquire()) {
                 return;
             }
-            if (!circuit.allowsCall(now)) {
+            ProviderCircuit.Pass pass = circuit.pass(now);
+            if (pass == null) {
                 permits.release();
                 return;
             }
-            VerificationRequest request = owner.requestToSend(ready.pollFirst());
+            VerificationRequest request = owner.requestToSend(take());
             if (request == null) {
                 permits.release();
+                pass.giveBack();
                 continue;
             }
             owner.budget().spend(clock.instant());
-            start(request);
+            start(request, now);
         }
     }
 
-    private void start(VerificationRequest request) {
-        inFlight.incrementAndGet();
+    private String take() {
+        String requestId = ready.pollFirst();
+        queued.remove(requestId);
+        return requestId;
+    }
+
+    private void start(VerificationRequest request, long now) {
+        String requestId = request.requestId();
+        inFlight.add(requestId);
         CompletionStage<ProviderAnswer> call;
         try {
             call = setup.provider().verify(request);
@@ -134,10 +159,10 @@ final class CallQueue {
         }
         call.whenComplete((answer, failure) -> {
             permits.release();
-            completions.add(new Completion(request.requestId(), answer != null ? answer
+            completions.add(new Completion(requestId, answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
-                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()), null)));
-            inFlight.decrementAndGet();
+                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()), null),
+                    now));
         });
     }
 
@@ -145,16 +170,8 @@ final class CallQueue {
     void drain(Consumer<Completion> finish) {
         Completion completion;
         while ((completion = completions.poll()) != null) {
+            inFlight.remove(completion.requestId());
             finish.accept(completion);
-        }
-    }
-
-    /** Like {@link #drain}, but first waits up to {@code millis} for an answer when none has arrived. */
-    void drainWaiting(long millis, Consumer<Completion> finish) throws InterruptedException {
-        Completion first = completions.poll(millis, TimeUnit.MILLISECONDS);
-        if (first != null) {
-            finish.accept(first);
-            drain(finish);
         }
     }
 }

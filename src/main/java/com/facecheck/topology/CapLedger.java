@@ -10,13 +10,13 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * An exact sliding-window cap: at most {@code cap} reservations of one key in any window of {@code window}
- * (record time, half-open), whatever order the record times arrive in.
+ * An exact sliding-window cap, as the provider counts: at most {@code cap} reservations of one key in any window
+ * of {@code window} of the worker's wall-clock time (half-open). Reservations are counted when they are made,
+ * never at a time a producer chose, so a backlog or a replay of old requests cannot pass the provider's limit.
  *
  * <p>Each reservation is one entry of a window store, keyed by the key's hash and the request id, so a
- * reservation can be given back on its own; the store drops old segments by itself. A reservation whose time is
- * more than a window older than the task's stream time is counted at (stream time − window): the store keeps
- * two windows, which then still hold every reservation it could share a window with.
+ * reservation can be given back on its own; the store drops old segments by itself. The clocks of the instances
+ * differ a little, so the check looks at every window around the new reservation, later ones included.
  */
 final class CapLedger {
 
@@ -38,13 +38,16 @@ final class CapLedger {
                 Serdes.String(), Serdes.String());
     }
 
-    /** The time a reservation at record time {@code recordTime} is counted at. */
-    long countedAt(long recordTime, long streamTime) {
-        return Math.max(recordTime, streamTime - window);
+    /** Reserves a place for the request at {@code now} if every window holding it stays within the cap. */
+    boolean reserve(String key, String requestId, long now) {
+        if (!admits(key, now)) {
+            return false;
+        }
+        store.put(key + SEPARATOR + requestId, requestId, now);
+        return true;
     }
 
-    /** Whether one more reservation at {@code at} leaves every window holding it within the cap. */
-    boolean admits(String key, long at) {
+    private boolean admits(String key, long at) {
         List<Long> times = new ArrayList<>();
         times.add(at);
         try (var entries = store.fetch(key + SEPARATOR, key + (char) (SEPARATOR + 1), at - window + 1,
@@ -67,11 +70,16 @@ final class CapLedger {
         return fullest <= cap;
     }
 
-    void reserve(String key, String requestId, long at) {
-        store.put(key + SEPARATOR + requestId, requestId, at);
-    }
-
-    void release(String key, String requestId, long at) {
-        store.put(key + SEPARATOR + requestId, null, at);
+    /**
+     * Gives back the request's place, wherever in the retention it was counted; giving back a place that is not
+     * there changes nothing, so a give-back that may or may not follow a grant is safe.
+     */
+    void release(String key, String requestId, long now) {
+        String entry = key + SEPARATOR + requestId;
+        List<Long> times = new ArrayList<>();
+        try (var places = store.fetch(entry, now - 2 * window, now + window)) {
+            places.forEachRemaining(place -> times.add(place.key));
+        }
+        times.forEach(at -> store.put(entry, null, at));
     }
 }

@@ -11,11 +11,12 @@ import com.facecheck.contract.VerificationResult;
  * @param nameKey    keyed hash of the normalised name; null for a rejected request
  * @param request    as it will be sent (normalised, photo re-encoded); of a rejected one, only its id
  * @param rejection  result 7 when the check rejected the request, else null
- * @param receivedAt the input record's timestamp (epoch ms): windows and results use record time
+ * @param receivedAt the input record's timestamp (epoch ms), as the producer set it: results report it, but
+ *                   nothing is decided by it (see {@link DropDuplicates})
  */
 public record CheckedRequest(String personKey, String nameKey, VerificationRequest request,
                              VerificationResult rejection, String sourceTopic, int sourcePartition,
-                             long sourceOffset, int replayCount, long receivedAt) {
+                             long sourceOffset, int replayCount, long receivedAt) implements PersonInput {
 
     String requestId() {
         return request.requestId();

@@ -1,7 +1,5 @@
 package com.facecheck.topology;
 
-import com.facecheck.contract.VerificationRequest;
-import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
@@ -59,24 +57,23 @@ public final class FacecheckTopology {
                 // 3. It moves to the partition of its person: the photo's one trip through Kafka.
                 .repartition(Repartitioned.with(byPerson.keySerde(), byPerson.valueSerde()).withName(byPerson.name()))
                 // 4. A request id seen within the dedup window is dropped: no second call, no second result.
-                .process(() -> new DropDuplicates(admission.dedupWindow(), calls.meters()), Named.as(DEDUP),
+                .process(() -> new DropDuplicates(admission.dedupWindow(), calls.meters(), clock), Named.as(DEDUP),
                         DropDuplicates.STORE);
         // 5. The name stage's answers come back to the person's partition.
         KStream<String, NameAnswer> nameAnswers = builder.stream(answers.name(),
                 Consumed.with(answers.keySerde(), answers.valueSerde()).withName(NAME_ANSWERS));
         // 6. A person's requests are served one at a time: the ID cap, the name claim, the call, the result.
-        KStream<String, Object> served = asObjects(checked).merge(asObjects(nameAnswers),
-                        Named.as("merge-" + NAME_ANSWERS))
+        KStream<String, PersonOutput> served = asInput(checked).merge(asInput(nameAnswers), Named.as("merge-" + NAME_ANSWERS))
                 .process(() -> new ServePerson(admission, calls, clock, drainInterval), Named.as(SERVE),
                         ServePerson.PENDING, ServePerson.PHOTOS, ServePerson.ID_RESERVATIONS, DailyCalls.STORE);
         // 7. On the name's partition, the name cap is counted for every partition and instance, and answered.
         builder.stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName(claims.name()))
-                .process(() -> new ClaimName(admission, calls.meters()), Named.as(CLAIM_NAME), ClaimName.STORE)
+                .process(() -> new ClaimName(admission, calls.meters(), clock), Named.as(CLAIM_NAME), ClaimName.STORE)
                 .to(answers.name(), Produced.with(answers.keySerde(), answers.valueSerde()).withName(answers.name()));
         served.split(Named.as("served-"))
                 // 8. Every result goes to the topic of its code, on the partition of its request id.
-                .branch((key, value) -> value instanceof VerificationResult, Branched.withConsumer(results -> results
-                        .mapValues(VerificationResult.class::cast, Named.as("as-result"))
+                .branch((key, value) -> value instanceof PersonOutput.Result, Branched.withConsumer(results -> results
+                        .mapValues(value -> ((PersonOutput.Result) value).result(), Named.as("as-result"))
                         .to((key, value, context) -> topics.names().resultTopic(value.outcomeEnum()),
                                 Produced.with(Serdes.String(), topics.resultSerde()).withName(RESULTS)), RESULTS))
                 // 9. Claims and give-backs go to the partition of the name.
@@ -84,18 +81,18 @@ public final class FacecheckTopology {
                         .mapValues(NameClaim.class::cast, Named.as("as-claim"))
                         .to(claims.name(), Produced.with(claims.keySerde(), claims.valueSerde())
                                 .withName(claims.name() + "-sink")), "claims"))
-                // 10. Failures that a replay could fix are also kept whole, with headers saying why.
-                .branch((key, value) -> value instanceof VerificationRequest, Branched.withConsumer(failed -> failed
-                        .mapValues(VerificationRequest.class::cast, Named.as("as-dead-letter"))
+                // 10. Failures that a replay could fix are also kept whole, with headers saying why. The type is
+                // sealed, so this is all that is left: a cast that fails would fail loudly, never drop a record.
+                .defaultBranch(Branched.withConsumer(failed -> failed
+                        .mapValues(value -> ((PersonOutput.DeadLetter) value).request(), Named.as("as-dead-letter"))
                         .to(retryable.name(), Produced.with(retryable.keySerde(), retryable.valueSerde())
-                                .withName(RETRYABLE)), RETRYABLE))
-                .noDefaultBranch();
+                                .withName(RETRYABLE)), RETRYABLE));
         return builder.build();
     }
 
-    /** One step reads requests and answers alike: it tells them apart by type. */
+    /** One step reads requests and answers alike, as the sealed type they share. */
     @SuppressWarnings("unchecked")
-    private static KStream<String, Object> asObjects(KStream<String, ?> stream) {
-        return (KStream<String, Object>) stream;
+    private static KStream<String, PersonInput> asInput(KStream<String, ? extends PersonInput> stream) {
+        return (KStream<String, PersonInput>) stream;
     }
 }

@@ -5,7 +5,6 @@ package com.facecheck.topology;
  *
  * @param nameKey the name's keyed hash, so that a grant that comes too late (after the claim timed out) can be
  *                given back
- * @param at      the record time the reservation was counted at, needed to give it back
  */
-public record NameAnswer(String requestId, String nameKey, boolean granted, long at) {
+public record NameAnswer(String requestId, String nameKey, boolean granted) implements PersonInput {
 }

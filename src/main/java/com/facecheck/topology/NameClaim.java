@@ -3,10 +3,8 @@ package com.facecheck.topology;
 /**
  * From a person's partition to its name's partition: reserve a place under the per-name cap, or give one
  * back because the call it was reserved for got no verdict. Keyed by the name's keyed hash.
- *
- * @param at record time of the reservation (reserve: the request's; release: the one the name stage answered)
  */
-public record NameClaim(Kind kind, String requestId, String personKey, String nameKey, long at) {
+public record NameClaim(Kind kind, String requestId, String personKey, String nameKey) implements PersonOutput {
 
     public enum Kind {
         RESERVE, RELEASE

@@ -80,11 +80,10 @@ class FacecheckTopologyTest {
     private static final KeyedHasher KEYS = new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
     private Admission admission = Admission.defaults(KEYS);
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
-    private CallSetup.Backpressure backpressure = CallSetup.Backpressure.DEFAULT;
 
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
-                onUnavailable, backpressure, budget, meters);
+                onUnavailable, budget, meters);
     }
 
     private void advance(Duration duration) {
@@ -312,17 +311,34 @@ class FacecheckTopologyTest {
 
     @Test
     void aDuplicateInsideTheWindowIsNeitherCalledNorAnsweredAgainButOneAtItsEdgeIs() {
-        send(request("r6"), NOW);
-        send(request("r6"), NOW.plusSeconds(1)); // while the first is in flight
+        send(request("r6"));
+        send(request("r6")); // while the first is in flight
         verdict("r6");
-        send(request("r6"), NOW.plus(Duration.ofHours(24)).minusMillis(1));
+        advance(Duration.ofHours(24).minusMillis(26)); // 1 ms before the window that started with the first ends
+        send(request("r6"));
         assertThat(callOrder).containsExactly("r6");
         assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isEqualTo(2.0);
 
-        send(request("r6"), NOW.plus(Duration.ofHours(24))); // the window is half-open: this is new
+        advance(Duration.ofMillis(1)); // the window is half-open: this is new
+        send(request("r6"));
         verdict("r6");
         assertThat(callOrder).containsExactly("r6", "r6");
         assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(2);
+    }
+
+    @Test
+    void aProducerWhoseClockIsThreeDaysBehindStillHasItsDuplicatesDropped() {
+        send(request("current"), NOW); // the partition's stream time is now
+        verdict("current");
+        Instant behind = NOW.minus(Duration.ofDays(3));
+        send(request("late"), behind);
+        verdict("late");
+        send(request("late"), behind.plusSeconds(60)); // the same request, sent again a minute later
+
+        assertThat(callOrder).containsExactly("current", "late");
+        assertThat(results(Outcome.VERIFIED).readValuesToList()).extracting(VerificationResult::requestId)
+                .containsExactly("current", "late");
+        assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -346,13 +362,13 @@ class FacecheckTopologyTest {
     @Test
     void theSixthRequestForAnIdNumberIsRefusedWithoutACallUntilTheWindowSlides() {
         String id = TestIds.idNumber(500);
-        for (int i = 1; i <= 6; i++) {
-            send(request("p" + i, NAMES[i], id), NOW.plus(Duration.ofMinutes(i - 1)));
-        }
+        Duration step = Duration.ofSeconds(60).plusMillis(25); // a minute, plus the verdict's 25 ms
         for (int i = 1; i <= 5; i++) {
-            assertThat(callOrder).as("a person's requests are called one at a time").hasSize(i);
+            send(request("p" + i, NAMES[i], id));
             verdict("p" + i);
+            advance(Duration.ofSeconds(60));
         }
+        send(request("p6", NAMES[6], id));
         assertThat(callOrder).containsExactly("p1", "p2", "p3", "p4", "p5");
         VerificationResult refused = onlyResult(Outcome.THROTTLED);
         assertThat(refused.requestId()).isEqualTo("p6");
@@ -360,29 +376,33 @@ class FacecheckTopologyTest {
         assertThat(refused.billed()).isFalse();
         assertThat(refused.decidedBy()).isEqualTo("local");
 
-        // 24 h after p1 it has left every window with the next request; p2–p5 have not.
-        send(request("p7", NAMES[7], id), NOW.plus(Duration.ofHours(24)));
+        // 24 h after p1 was called it has left every window with the next request; p2–p5 have not.
+        advance(Duration.ofHours(24).minus(step.multipliedBy(5)));
+        send(request("p7", NAMES[7], id));
         verdict("p7");
-        send(request("p8", NAMES[8], id), NOW.plus(Duration.ofHours(24)).plusSeconds(60));
+        advance(Duration.ofSeconds(60)); // now p2 has left too
+        send(request("p8", NAMES[8], id));
         verdict("p8");
-        send(request("p9", NAMES[9], id), NOW.plus(Duration.ofHours(24)).plusSeconds(60));
+        send(request("p9", NAMES[9], id));
         assertThat(callOrder).endsWith("p5", "p7", "p8");
         assertThat(onlyResult(Outcome.THROTTLED).requestId()).isEqualTo("p9");
     }
 
     @Test
-    void aLateRequestCountsInEveryWindowItFallsIn() {
+    void aBacklogSpreadOverFiveDaysOfRecordTimeGetsNoMoreCallsThanTheCapInADay() {
         String id = TestIds.idNumber(501);
-        for (int i = 1; i <= 5; i++) {
-            send(request("l" + i, NAMES[i], id), NOW.plus(Duration.ofHours(10)));
-            verdict("l" + i);
+        Instant oldest = NOW.minus(Duration.ofDays(5));
+        for (int i = 0; i < 30; i++) {
+            send(request("b" + i, NAMES[i % NAMES.length], id), oldest.plus(Duration.ofHours(4).multipliedBy(i)));
         }
-        send(request("early", NAMES[6], id), NOW); // shares a window with all five
-        send(request("much-earlier", NAMES[7], id), NOW.minus(Duration.ofHours(15))); // shares none
-        verdict("much-earlier");
+        for (int answered = 0; answered < callOrder.size(); answered++) {
+            verdict(callOrder.get(answered));
+        }
 
-        assertThat(onlyResult(Outcome.THROTTLED).requestId()).isEqualTo("early");
-        assertThat(callOrder).endsWith("l5", "much-earlier");
+        assertThat(callOrder).as("the caps count calls when they are made, as the provider does")
+                .containsExactly("b0", "b1", "b2", "b3", "b4");
+        assertThat(results(Outcome.THROTTLED).readValuesToList()).hasSize(25)
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("cap-per-id"));
     }
 
     @Test
@@ -454,25 +474,28 @@ class FacecheckTopologyTest {
     }
 
     @Test
-    void withTooManyCallsOutstandingTheNextRequestWaitsForAnAnswer() {
-        backpressure = new CallSetup.Backpressure(2, Duration.ofSeconds(5));
+    void theRetryDeadlineCountsFromTheFirstAttemptNotFromAnOutageBeforeIt() {
+        retry = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(1));
         restart(CallSetup.OnUnavailable.PAUSE);
-        send(request("w1"));
-        send(request("w2"));
-        var answerSoon = CompletableFuture.runAsync(() -> {
-            sleep(200);
-            calls.get("w1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true,
-                    null));
-        });
-        long start = System.nanoTime();
-        send(request("w3"));
-        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
-        answerSoon.join();
+        send(request("o"));
+        Instant outageEnds = NOW.plus(Duration.ofMinutes(10));
+        while (clock.instant().isBefore(outageEnds)) { // the probes find the provider unavailable
+            calls.get("o").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
+            advance(Duration.ofSeconds(10));
+        }
+        while (calls.get("o").isDone()) {
+            advance(Duration.ofSeconds(10));
+        }
+        int probes = callOrder.size();
+        assertThat(probes).isGreaterThan(5);
+        calls.get("o").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", null)); // back, but shaky
+        advance(Duration.ofMillis(25));
+        advance(Duration.ofMillis(200));
+        verdict("o");
 
-        assertThat(waitedMillis).as("it waited for the answer, and no longer").isBetween(150L, 4_000L);
-        assertThat(meters.get("facecheck.backpressure.wait").timer().count()).isEqualTo(1);
-        assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("w1");
-        assertThat(callOrder).containsExactly("w1", "w2", "w3");
+        assertThat(callOrder).as("the probes, then one retry").hasSize(probes + 1);
+        assertThat(onlyResult(Outcome.VERIFIED).attempts()).isEqualTo(2);
+        assertThat(retryableDeadLetters().isEmpty()).isTrue();
     }
 
     @Test
@@ -525,14 +548,6 @@ class FacecheckTopologyTest {
 
     private void send(String json, Instant recordTime) {
         requests.pipeInput(json.getBytes(StandardCharsets.UTF_8), recordTime);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void send(String json) {

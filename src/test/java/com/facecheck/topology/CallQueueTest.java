@@ -1,0 +1,109 @@
+package com.facecheck.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.contract.Outcome;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.provider.CallPermits;
+import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.provider.ProviderCircuit;
+import com.facecheck.provider.RetryPolicy;
+import com.facecheck.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Every permit a dispatch takes (probe, in-flight slot) comes back on every path. */
+class CallQueueTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-29T02:00:00Z");
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30), meters);
+    private final CallPermits.InFlight inFlight = new CallPermits.InFlight(1);
+    private final List<String> sent = new ArrayList<>();
+    private final Map<String, CompletableFuture<ProviderAnswer>> answers = new HashMap<>();
+    private final CallQueue queue = new CallQueue(new CallSetup(request -> {
+        sent.add(request.requestId());
+        return answers.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>());
+    }, () -> CallPermits.forTask(0, 1, inFlight), circuit, RetryPolicy.defaults(), CallSetup.OnUnavailable.PAUSE,
+            CallSetup.Budget.NONE, meters), clock);
+
+    /** Requests the owner still wants called; any other id has ended meanwhile. */
+    private final Set<String> waiting = new HashSet<>();
+    private final CallQueue.Owner owner = new CallQueue.Owner() {
+        private final DailyCalls budget = new DailyCalls(null, Long.MAX_VALUE); // no budget: no store read
+
+        @Override
+        public VerificationRequest requestToSend(String requestId) {
+            return waiting.contains(requestId)
+                    ? new VerificationRequest(requestId, "李三", "35020319900101123X", "image", null, null, null, null)
+                    : null;
+        }
+
+        @Override
+        public void failWithoutCall(String requestId, String reason) {
+            throw new AssertionError("a paused worker fails nothing");
+        }
+
+        @Override
+        public DailyCalls budget() {
+            return budget;
+        }
+    };
+
+    @Test
+    void aProbeThatFindsNothingToSendIsGivenBackAndTheNextRequestGoesAsTheProbe() {
+        circuit.record(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null), clock.millis());
+        clock.advance(Duration.ofSeconds(30));
+        queue.schedule("ended-meanwhile", 0);
+        waiting.add("still-waiting");
+        queue.schedule("still-waiting", 0);
+
+        queue.dispatch(owner);
+
+        assertThat(sent).containsExactly("still-waiting");
+        assertThat(inFlight.current()).isEqualTo(1);
+    }
+
+    @Test
+    void theInFlightSlotOfACallNotMadeIsGivenBack() {
+        queue.schedule("ended-meanwhile", 0);
+        queue.dispatch(owner);
+        assertThat(inFlight.current()).isZero();
+
+        waiting.add("next");
+        queue.schedule("next", 0);
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("next");
+    }
+
+    @Test
+    void aRequestQueuedTwiceOrWhileInFlightIsCalledOnce() {
+        waiting.add("r");
+        queue.schedule("r", 0);
+        queue.schedule("r", 0); // e.g. resumed by a revived task while already queued
+        queue.dispatch(owner);
+        queue.schedule("r", 0); // and again while its call is in flight
+        answers.get("r").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("r");
+
+        List<CallQueue.Completion> drained = new ArrayList<>();
+        queue.drain(drained::add);
+        assertThat(drained).extracting(CallQueue.Completion::requestId).containsExactly("r");
+        assertThat(drained.get(0).startedAt()).isEqualTo(NOW.toEpochMilli());
+        queue.schedule("r", 0); // answered and drained: a retry may be queued again
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("r", "r");
+    }
+}
