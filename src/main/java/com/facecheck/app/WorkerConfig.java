@@ -51,8 +51,8 @@ public record WorkerConfig(
      *
      * @param perId       caps.per-id: most calls for one ID number in any cap window
      * @param perName     caps.per-name: most calls for one name in any cap window
-     * @param capWindow   the caps' window (record time), 24 h
-     * @param dedupWindow a request id seen again within this record time is a duplicate, 24 h
+     * @param capWindow   the caps' window (wall clock, as the provider counts), 24 h
+     * @param dedupWindow a request id served again within this time is a duplicate, 24 h
      * @param dailyCalls  budget.daily-calls: most calls per day (Asia/Shanghai) for all instances; 0 for no budget
      * @param claimTimeout how long a request waits for the name stage before it ends as an internal error
      */

@@ -9,8 +9,8 @@ import java.util.Objects;
  * 24-hour caps per ID number and per name are kept exactly, before any money is spent.
  *
  * @param keys        turns ID numbers, names and request ids into the keyed hashes used as keys
- * @param dedupWindow a request id seen again within this record time is a duplicate
- * @param capWindow   the caps hold in any window of this length (record time)
+ * @param dedupWindow a request id served again within this time (the worker's clock) is a duplicate
+ * @param capWindow   the caps hold in any window of this length of the worker's clock, as the provider counts
  * @param perId       most requests for one ID number that reach the provider in any cap window
  * @param perName     most requests for one name that reach the provider in any cap window
  * @param claimTimeout how long a request waits for the name stage's answer before it ends as an internal error:

@@ -110,7 +110,7 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         String processor = context.processorNodeId();
         count(processor, exception);
         Instant now = setup.clock().instant();
-        Object value = record == null ? null : record.value();
+        Object value = record == null ? null : unwrapped(record.value());
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         String destination;
         if (value instanceof CheckedRequest checked && checked.request() != null) {
@@ -128,6 +128,17 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         LOG.error("{} failed in processor {} ({}); {}", where(context), processor, describe(exception, processor),
                 destination, Masking.withoutMessages(exception));
         return ProcessingExceptionHandler.Response.resume(out);
+    }
+
+    /** What serving a person emits is written like the result or dead letter it wraps. */
+    private static Object unwrapped(Object value) {
+        if (value instanceof PersonOutput.Result wrapped) {
+            return wrapped.result();
+        }
+        if (value instanceof PersonOutput.DeadLetter wrapped) {
+            return wrapped.request();
+        }
+        return value;
     }
 
     /** A request that reached its person's partition: one result, and a dead letter when a replay could help. */

@@ -4,7 +4,7 @@ import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 
 /** What serving a person writes: results, claims and give-backs for the name stage, and retryable dead letters. */
-sealed interface PersonOutput permits PersonOutput.Result, NameClaim, PersonOutput.DeadLetter {
+public sealed interface PersonOutput permits PersonOutput.Result, NameClaim, PersonOutput.DeadLetter {
 
     /** The request's one result, for the topic of its code. */
     record Result(VerificationResult result) implements PersonOutput {

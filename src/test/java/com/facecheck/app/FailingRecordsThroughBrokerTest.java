@@ -23,6 +23,7 @@ import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.FailedRecords;
 import com.facecheck.topology.NameAnswer;
 import com.facecheck.topology.NameClaim;
+import com.facecheck.topology.PersonOutput;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -73,7 +74,7 @@ class FailingRecordsThroughBrokerTest {
                 FailingProcessors.target(FacecheckTopology.SERVE, AT_SERVE, CheckedRequest.class),
                 FailingProcessors.target(FacecheckTopology.SERVE, AT_ANSWER, NameAnswer.class),
                 FailingProcessors.target(FacecheckTopology.CLAIM_NAME, AT_CLAIM, NameClaim.class),
-                FailingProcessors.target("as-result", AT_RESULT, VerificationResult.class));
+                FailingProcessors.target("as-result", AT_RESULT, PersonOutput.Result.class));
 
         List<String> requests = new ArrayList<>();
         List<String> all = List.of(AT_CHECK, AT_DEDUP, AT_SERVE, AT_ANSWER, AT_CLAIM, AT_RESULT);

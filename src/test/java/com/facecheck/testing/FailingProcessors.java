@@ -5,6 +5,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.topology.CheckedRequest;
 import com.facecheck.topology.NameAnswer;
 import com.facecheck.topology.NameClaim;
+import com.facecheck.topology.PersonOutput;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -137,6 +138,9 @@ public final class FailingProcessors implements ProcessorWrapper {
         }
         if (value instanceof NameAnswer answer) {
             return answer.requestId();
+        }
+        if (value instanceof PersonOutput.Result result) {
+            return result.result().requestId();
         }
         if (value instanceof VerificationResult result) {
             return result.requestId();
