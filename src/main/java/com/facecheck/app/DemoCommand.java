@@ -8,6 +8,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.topology.TopicNames;
 import com.facecheck.identity.Masking;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<byte[]> requests = readRequests();
         checkOptions();
-        URI externalProvider = providerUrl == null ? null : reachableProvider(providerUrl);
+        ProviderUrl externalProvider = providerUrl == null ? null : reachableProvider(providerUrl);
         AppCode simulatorCode = AppCode.of(randomHex(16));
         Credentials credentials = externalProvider == null ? new Credentials.AppCodeAuth(simulatorCode)
                 : credentialsFromEnvironment();
@@ -102,9 +101,9 @@ final class DemoCommand implements Callable<Integer> {
              ProviderSimulator simulator = externalProvider == null ? ProviderSimulator.standalone(ProviderSimulator.Accounts.appCodeOnly(simulatorCode)) : null) {
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
-            URI provider = externalProvider;
+            ProviderUrl provider = externalProvider;
             if (simulator != null) {
-                provider = URI.create("http://127.0.0.1:" + simulator.start(0));
+                provider = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
                 out.println("Provider simulator listening on " + provider);
             }
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), provider, credentials, randomHex(32),
@@ -179,26 +178,21 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static URI reachableProvider(String url) {
-        URI uri;
+    private static ProviderUrl reachableProvider(String url) {
+        ProviderUrl provider;
         try {
-            uri = new URI(url.strip());
-        } catch (URISyntaxException e) {
-            throw new CliError("--provider-url '" + url + "' is not a URL; give one such as https://host[:port]");
+            provider = ProviderUrl.of(url);
+        } catch (IllegalArgumentException e) {
+            throw new CliError("--provider-url: " + e.getMessage());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new CliError("--provider-url '" + url + "' must be an http:// or https:// URL with a host");
-        }
-        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), port), 3000);
+            socket.connect(new InetSocketAddress(provider.host(), provider.port()), 3000);
         } catch (IOException e) {
-            throw new CliError("cannot reach the provider at " + uri.getHost() + ":" + port + " ("
+            throw new CliError("cannot reach the provider at " + provider.host() + ":" + provider.port() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + "). Check --provider-url, or leave it out to use the built-in simulator");
         }
-        return uri;
+        return provider;
     }
 
     private static Credentials credentialsFromEnvironment() {

@@ -1,7 +1,6 @@
 package com.facecheck.app;
 
 import com.facecheck.topology.TopicNames;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -24,8 +23,7 @@ public final class TopicSetup {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
-            Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
-            List<NewTopic> missing = names.all().stream().filter(t -> !existing.contains(t))
+            List<NewTopic> missing = missing(admin, names).stream()
                     .map(t -> new NewTopic(t, partitions, replicationFactor)).toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             return missing.stream().map(NewTopic::name).toList();
@@ -36,5 +34,12 @@ public final class TopicSetup {
             throw new IllegalStateException("cannot create topics at " + bootstrapServers + ": "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
+    }
+
+    /** The topics of {@code names} that do not exist, in the order of {@link TopicNames#all()}. */
+    static List<String> missing(Admin admin, TopicNames names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        return names.all().stream().filter(topic -> !existing.contains(topic)).toList();
     }
 }

@@ -140,8 +140,9 @@ final class ValidateCommand implements Callable<Integer> {
      */
     private static KeyedHasher hasher() {
         String secret = System.getenv("FACECHECK_HASH_SECRET");
-        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length >= WorkerConfig.MIN_HASH_SECRET_BYTES) {
-            return new KeyedHasher(secret.getBytes(StandardCharsets.UTF_8));
+        byte[] configured = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+        if (KeyedHasher.isUsable(configured)) {
+            return new KeyedHasher(configured);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

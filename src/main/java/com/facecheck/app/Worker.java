@@ -11,13 +11,13 @@ import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.FailedRecords;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,9 +43,9 @@ public final class Worker implements AutoCloseable {
     private final Vertx vertx;
     private final HttpProvider provider;
     private final KafkaStreams streams;
-    private final PrometheusMeterRegistry meters;
+    private final MeterRegistry meters;
 
-    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, PrometheusMeterRegistry meters) {
+    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, MeterRegistry meters) {
         this.vertx = vertx;
         this.provider = provider;
         this.streams = streams;
@@ -110,11 +110,6 @@ public final class Worker implements AutoCloseable {
         return tasks;
     }
 
-    /** The worker's metrics, in the Prometheus text format; the HTTP endpoint serves this. */
-    public String scrape() {
-        return meters.scrape();
-    }
-
     /** The sum of the worker's counters called {@code name}, over all their tags; 0 before the first count. */
     public double count(String name) {
         return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
@@ -159,8 +154,7 @@ public final class Worker implements AutoCloseable {
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         adminProps.putAll(config.kafka());
         try (Admin admin = Admin.create(adminProps)) {
-            Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
-            List<String> missing = config.topics().all().stream().filter(t -> !existing.contains(t)).toList();
+            List<String> missing = TopicSetup.missing(admin, config.topics());
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("these topics do not exist: " + String.join(", ", missing)
                         + ". Create them before starting the worker (the input topic's partition count sets the"

@@ -2,15 +2,14 @@ package com.facecheck.app;
 
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.TopicNames;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,7 +30,7 @@ public record WorkerConfig(
         String applicationId,
         Path stateDir,
         TopicNames topics,
-        URI providerUrl,
+        ProviderUrl providerUrl,
         Credentials credentials,
         Duration callTimeout,
         int maxInFlight,
@@ -51,10 +50,11 @@ public record WorkerConfig(
      *
      * @param perId       caps.per-id: most calls for one ID number in any cap window
      * @param perName     caps.per-name: most calls for one name in any cap window
-     * @param capWindow   the caps' window (wall clock, as the provider counts), 24 h
-     * @param dedupWindow a request id served again within this time is a duplicate, 24 h
+     * @param capWindow   caps.window: the caps' window (wall clock, as the provider counts), 24 h
+     * @param dedupWindow dedup.window: a request id served again within this time is a duplicate, 24 h
      * @param dailyCalls  budget.daily-calls: most calls per day (Asia/Shanghai) for all instances; 0 for no budget
-     * @param claimTimeout how long a request waits for the name stage before it ends as an internal error
+     * @param claimTimeout claim-timeout: how long a request waits for the name stage before it ends as an internal
+     *                     error
      */
     public record Limits(int perId, int perName, Duration capWindow, Duration dedupWindow, long dailyCalls,
                          Duration claimTimeout) {
@@ -63,19 +63,14 @@ public record WorkerConfig(
                 Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0, Admission.DEFAULT_CLAIM_TIMEOUT);
 
         public Limits {
-            require(perId >= 1 && perName >= 1, "caps.per-id and caps.per-name must be at least 1");
-            require(capWindow != null && capWindow.toMillis() > 0 && dedupWindow != null && dedupWindow.toMillis() > 0,
-                    "the cap and deduplication windows must be positive");
+            Admission.requireValid(dedupWindow, capWindow, perId, perName, claimTimeout);
             require(dailyCalls >= 0, "budget.daily-calls must be 0 (no budget) or more");
-            require(claimTimeout != null && claimTimeout.toMillis() > 0, "the name-claim timeout must be positive");
         }
 
         public Admission admission(KeyedHasher keys) {
             return new Admission(keys, dedupWindow, capWindow, perId, perName, claimTimeout);
         }
     }
-
-    public static final int MIN_HASH_SECRET_BYTES = 16;
 
     public WorkerConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are not set");
@@ -84,30 +79,23 @@ public record WorkerConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(providerUrl, "providerUrl");
-        String scheme = providerUrl.getScheme() == null ? "" : providerUrl.getScheme().toLowerCase(Locale.ROOT);
-        require((scheme.equals("http") || scheme.equals("https")) && providerUrl.getHost() != null,
-                "the provider URL must be an http:// or https:// URL with a host");
         Objects.requireNonNull(credentials, "credentials");
-        require(callTimeout != null && !callTimeout.isNegative() && !callTimeout.isZero(),
-                "the call timeout must be positive");
+        require(isPositive(callTimeout), "the call timeout must be positive");
         require(maxInFlight >= 1 && maxInFlight <= 10_000, "max in-flight calls must be 1–10000");
         require(callsPerSecond >= 0 && Double.isFinite(callsPerSecond), "calls per second must be 0 (no limit) or more");
         Objects.requireNonNull(retry, "retry");
-        require(probeInterval != null && !probeInterval.isNegative() && !probeInterval.isZero(), "the probe interval must be positive");
+        require(isPositive(probeInterval), "the probe interval must be positive");
         Objects.requireNonNull(onUnavailable, "onUnavailable");
-        require(hashSecret != null && hashSecret.getBytes(StandardCharsets.UTF_8).length >= MIN_HASH_SECRET_BYTES,
-                "the hash secret must be at least " + MIN_HASH_SECRET_BYTES + " bytes: set FACECHECK_HASH_SECRET"
-                        + " to a long random value, the same on every instance");
+        KeyedHasher.requireUsable(hashSecret == null ? null : hashSecret.getBytes(StandardCharsets.UTF_8));
         require(streamThreads >= 1 && streamThreads <= 64, "stream threads must be 1–64");
-        require(commitInterval != null && !commitInterval.isNegative() && !commitInterval.isZero(),
-                "the commit interval must be positive");
+        require(isPositive(commitInterval), "the commit interval must be positive");
         Objects.requireNonNull(limits, "limits");
         require(standbyReplicas >= 0 && standbyReplicas <= 10, "standby replicas must be 0–10");
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
     }
 
     /** Defaults for everything but where Kafka and the provider are and the secrets. */
-    public static WorkerConfig defaults(String bootstrapServers, URI providerUrl, Credentials credentials, String hashSecret,
+    public static WorkerConfig defaults(String bootstrapServers, ProviderUrl providerUrl, Credentials credentials, String hashSecret,
                                         Path stateDir) {
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
                 credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
@@ -156,6 +144,10 @@ public record WorkerConfig(
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
                 commitInterval, limits, replicas, kafka);
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
     }
 
     private static void require(boolean condition, String message) {

@@ -1,6 +1,5 @@
 package com.facecheck.contract;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -56,9 +55,5 @@ public enum Outcome {
 
     public static Optional<Outcome> ofCode(int code) {
         return code >= 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
-    }
-
-    public static Optional<Outcome> ofName(String outcomeName) {
-        return Arrays.stream(BY_CODE).filter(o -> o.outcomeName.equals(outcomeName)).findFirst();
     }
 }

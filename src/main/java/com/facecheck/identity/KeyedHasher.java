@@ -20,11 +20,21 @@ public final class KeyedHasher {
     private final SecretKeySpec key;
 
     public KeyedHasher(byte[] secret) {
-        if (secret == null || secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the hash secret must be at least " + MIN_SECRET_BYTES
-                    + " bytes; set FACECHECK_HASH_SECRET to a long random value");
-        }
+        requireUsable(secret);
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
+    }
+
+    /** Whether the secret is long enough to key the hash: shorter ones could be found by trying them all. */
+    public static boolean isUsable(byte[] secret) {
+        return secret != null && secret.length >= MIN_SECRET_BYTES;
+    }
+
+    /** Fails saying how to set a usable secret; also for a secret kept before the hasher is built. */
+    public static void requireUsable(byte[] secret) {
+        if (!isUsable(secret)) {
+            throw new IllegalArgumentException("the hash secret must be at least " + MIN_SECRET_BYTES
+                    + " bytes: set FACECHECK_HASH_SECRET to a long random value, the same on every instance");
+        }
     }
 
     /** Hex HMAC of the parts, each length-prefixed so that ("ab","c") and ("a","bc") differ. */

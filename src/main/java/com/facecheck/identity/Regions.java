@@ -15,12 +15,9 @@ public final class Regions {
 
     private static final String TABLE = "/identity/gbt2260.tsv";
 
-    private record Region(String name, boolean retired) {
-    }
-
     /** Loaded on first use only: the worker needs it for reports, not to decide anything. */
     private static final class Table {
-        static final Map<String, Region> BY_CODE = load();
+        static final Map<String, String> BY_CODE = load();
     }
 
     private Regions() {
@@ -32,22 +29,16 @@ public final class Regions {
             return Optional.empty();
         }
         for (String code : new String[] {addressCode, addressCode.substring(0, 4) + "00", addressCode.substring(0, 2) + "0000"}) {
-            Region region = Table.BY_CODE.get(code);
-            if (region != null) {
-                return Optional.of(region.name());
+            String name = Table.BY_CODE.get(code);
+            if (name != null) {
+                return Optional.of(name);
             }
         }
         return Optional.empty();
     }
 
-    /** Whether the code is known only from older revisions of the table. */
-    public static boolean isRetired(String addressCode) {
-        Region region = Table.BY_CODE.get(addressCode);
-        return region != null && region.retired();
-    }
-
-    private static Map<String, Region> load() {
-        Map<String, Region> regions = new HashMap<>(8192);
+    private static Map<String, String> load() {
+        Map<String, String> regions = new HashMap<>(8192);
         try (InputStream in = Regions.class.getResourceAsStream(TABLE)) {
             if (in == null) {
                 throw new IllegalStateException("the region table " + TABLE + " is missing from the jar");
@@ -59,7 +50,7 @@ public final class Regions {
                     continue;
                 }
                 String[] columns = line.split("\t");
-                regions.put(columns[0], new Region(columns[1], "retired".equals(columns[2])));
+                regions.put(columns[0], columns[1]);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the region table cannot be read", e);

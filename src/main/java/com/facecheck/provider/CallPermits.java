@@ -47,10 +47,6 @@ public final class CallPermits {
         void release() {
             current.decrementAndGet();
         }
-
-        public int current() {
-            return current.get();
-        }
     }
 
     /** Refill is counted in thousandths so that fractional shares (e.g. 2.5 calls/s) refill exactly. */

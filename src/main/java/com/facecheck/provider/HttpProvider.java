@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -41,11 +40,8 @@ public final class HttpProvider implements Provider, AutoCloseable {
     private final Credentials credentials;
     private final long callTimeoutMillis;
 
-    public HttpProvider(Vertx vertx, URI baseUrl, Credentials credentials, Duration callTimeout, int maxConnections) {
-        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("the provider URL must start with http:// or https://");
-        }
+    public HttpProvider(Vertx vertx, ProviderUrl providerUrl, Credentials credentials, Duration callTimeout,
+                        int maxConnections) {
         WebClientOptions options = new WebClientOptions()
                 .setUserAgent("facecheck-streams")
                 .setKeepAlive(true)
@@ -53,6 +49,7 @@ public final class HttpProvider implements Provider, AutoCloseable {
                 .setVerifyHost(true)
                 .setTrustAll(false);
         this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(maxConnections));
+        URI baseUrl = providerUrl.uri();
         String base = baseUrl.toString();
         this.endpoint = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/facecheck";
         String basePath = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();

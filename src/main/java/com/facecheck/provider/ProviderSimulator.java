@@ -4,6 +4,7 @@ import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.identity.CheckCharacter;
 import com.facecheck.identity.Masking;
+import com.facecheck.identity.PhotoUrls;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
@@ -356,7 +357,7 @@ public final class ProviderSimulator implements AutoCloseable {
         if (Boolean.FALSE.equals(person.photoOnFile())) {
             return verdict(Outcome.NO_PHOTO_ON_FILE, sfz, xm, person.address());
         }
-        if (person.photoSha256() != null && !img.regionMatches(true, 0, "http", 0, 4)) {
+        if (person.photoSha256() != null && !PhotoUrls.isUrl(img)) {
             return verdict(comparePhoto(img, person.photoSha256()), sfz, xm, person.address());
         }
         Outcome outcome = Outcome.ofCode(person.answer()).orElse(Outcome.FAILED);

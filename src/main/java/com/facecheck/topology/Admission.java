@@ -27,19 +27,22 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
 
     public Admission {
         Objects.requireNonNull(keys, "keys");
-        if (dedupWindow == null || dedupWindow.isNegative() || dedupWindow.isZero()) {
-            throw new IllegalArgumentException("the deduplication window must be positive");
-        }
-        if (capWindow == null || capWindow.isNegative() || capWindow.isZero()) {
-            throw new IllegalArgumentException("the cap window must be positive");
-        }
-        if (perId < 1 || perName < 1) {
-            throw new IllegalArgumentException("caps.per-id and caps.per-name must be at least 1 (they are "
-                    + perId + " and " + perName + ")");
-        }
-        if (claimTimeout == null || claimTimeout.isNegative() || claimTimeout.isZero()) {
-            throw new IllegalArgumentException("the name-claim timeout must be positive");
-        }
+        requireValid(dedupWindow, capWindow, perId, perName, claimTimeout);
+    }
+
+    /**
+     * The one check of admission settings, also for settings held before the keys exist; each message names the
+     * setting's key.
+     *
+     * @throws IllegalArgumentException naming the first setting that cannot work
+     */
+    public static void requireValid(Duration dedupWindow, Duration capWindow, int perId, int perName,
+                                    Duration claimTimeout) {
+        requirePositive("dedup.window", dedupWindow);
+        requirePositive("caps.window", capWindow);
+        requireAtLeastOne("caps.per-id", perId);
+        requireAtLeastOne("caps.per-name", perName);
+        requirePositive("claim-timeout", claimTimeout);
     }
 
     public static Admission defaults(KeyedHasher keys) {
@@ -51,8 +54,17 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
         return new Admission(keys, dedupWindow, capWindow, id, name, claimTimeout);
     }
 
-    public Admission withClaimTimeout(Duration timeout) {
-        return new Admission(keys, dedupWindow, capWindow, perId, perName, timeout);
+    /** At least a millisecond: the window stores and the punctuation that use these durations count in them. */
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(key + " must be a duration of at least 1 ms, not " + value);
+        }
+    }
+
+    private static void requireAtLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, not " + value);
+        }
     }
 
     @Override

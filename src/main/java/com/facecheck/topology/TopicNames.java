@@ -1,6 +1,7 @@
 package com.facecheck.topology;
 
 import com.facecheck.contract.Outcome;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,11 +21,11 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
 
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    public static final String DEFAULT_REQUESTS = "facecheck.requests";
-    public static final String DEFAULT_RETRYABLE = "facecheck.dlq.retryable";
-    public static final String DEFAULT_POISON = "facecheck.dlq.poison";
-    public static final String DEFAULT_NAME_CLAIMS = "facecheck.internal.name-claims";
-    public static final String DEFAULT_NAME_ANSWERS = "facecheck.internal.name-answers";
+    private static final String DEFAULT_REQUESTS = "facecheck.requests";
+    private static final String DEFAULT_RETRYABLE = "facecheck.dlq.retryable";
+    private static final String DEFAULT_POISON = "facecheck.dlq.poison";
+    private static final String DEFAULT_NAME_CLAIMS = "facecheck.internal.name-claims";
+    private static final String DEFAULT_NAME_ANSWERS = "facecheck.internal.name-answers";
 
     public TopicNames {
         Objects.requireNonNull(results, "results");
@@ -40,9 +41,9 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
         requireLegal("name claims", nameClaims);
         requireLegal("name answers", nameAnswers);
         complete.forEach((outcome, name) -> requireLegal("results of code " + outcome.code(), name));
-        Set<String> outputs = new LinkedHashSet<>(complete.values());
-        outputs.addAll(List.of(retryableDeadLetters, poisonDeadLetters, requests));
-        if (nameClaims.equals(nameAnswers) || outputs.contains(nameClaims) || outputs.contains(nameAnswers)) {
+        List<String> others = new ArrayList<>(outputs(results, retryableDeadLetters, poisonDeadLetters));
+        others.add(requests);
+        if (nameClaims.equals(nameAnswers) || others.contains(nameClaims) || others.contains(nameAnswers)) {
             throw new IllegalArgumentException("the name-exchange topics (" + nameClaims + ", " + nameAnswers
                     + ") must be two topics of their own, used for nothing else");
         }
@@ -77,18 +78,23 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
 
     /** Every distinct topic a request can end on: result topics and dead-letter topics. */
     public List<String> outputs() {
-        Set<String> names = new LinkedHashSet<>();
-        for (Outcome outcome : Outcome.values()) {
-            names.add(results.get(outcome));
-        }
-        names.add(retryableDeadLetters);
-        names.add(poisonDeadLetters);
-        return List.copyOf(names);
+        return outputs(results, retryableDeadLetters, poisonDeadLetters);
     }
 
     /** The worker's own exchange topics, which must have as many partitions as the request topic. */
     public List<String> exchange() {
         return List.of(nameClaims, nameAnswers);
+    }
+
+    /** Result topics in code order, then the dead letters; static, because the constructor checks them first. */
+    private static List<String> outputs(Map<Outcome, String> results, String retryable, String poison) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Outcome outcome : Outcome.values()) {
+            names.add(results.get(outcome));
+        }
+        names.add(retryable);
+        names.add(poison);
+        return List.copyOf(names);
     }
 
     private static void requireLegal(String role, String name) {

@@ -1,6 +1,5 @@
 package com.facecheck.topology;
 
-import com.facecheck.contract.Outcome;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
@@ -18,7 +17,6 @@ public final class Topics {
     private final Topic<byte[], VerificationRequest> requests;
     private final Serde<VerificationResult> resultSerde = new JsonSerde<>(VerificationResult.class);
     private final Topic<String, VerificationRequest> retryable;
-    private final Topic<byte[], byte[]> poison;
     private final Topic<String, CheckedRequest> byPerson;
     private final Topic<String, NameClaim> nameClaims;
     private final Topic<String, NameAnswer> nameAnswers;
@@ -33,7 +31,6 @@ public final class Topics {
         // Producers key requests however they like; the key is not read.
         this.requests = new Topic<>(names.requests(), Serdes.ByteArray(), requestSerde);
         this.retryable = new Topic<>(names.retryableDeadLetters(), Serdes.String(), requestSerde);
-        this.poison = new Topic<>(names.poisonDeadLetters(), Serdes.ByteArray(), Serdes.ByteArray());
         // Kafka Streams names it <application id>-facecheck-by-person-repartition and purges it after each commit.
         this.byPerson = new Topic<>(BY_PERSON, Serdes.String(), new JsonSerde<>(CheckedRequest.class));
         this.nameClaims = new Topic<>(names.nameClaims(), Serdes.String(), new JsonSerde<>(NameClaim.class));
@@ -48,20 +45,12 @@ public final class Topics {
         return requests;
     }
 
-    public Topic<String, VerificationResult> result(Outcome outcome) {
-        return new Topic<>(names.resultTopic(outcome), Serdes.String(), resultSerde);
-    }
-
     public Serde<VerificationResult> resultSerde() {
         return resultSerde;
     }
 
     public Topic<String, VerificationRequest> retryable() {
         return retryable;
-    }
-
-    public Topic<byte[], byte[]> poison() {
-        return poison;
     }
 
     public Topic<String, CheckedRequest> byPerson() {

@@ -10,6 +10,7 @@ import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
@@ -17,7 +18,6 @@ import com.facecheck.testing.Traffic;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +57,7 @@ class BacklogKeepsTheProvidersCapTest {
         try (ProviderSimulator simulator = new ProviderSimulator(vertx,
                 ProviderSimulator.Accounts.appCodeOnly(AppCode.of(APP_CODE)), ProviderSimulator.defaultIdentities())) {
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 0, Admission.DEFAULT_PER_ID, 0));
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                     "backlog-test-secret-0123456789", stateDir).withApplicationId("backlog").withTopics(names);
             try (Worker worker = Worker.start(config);

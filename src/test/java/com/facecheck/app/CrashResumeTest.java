@@ -7,6 +7,7 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatedIdentity;
@@ -107,7 +108,7 @@ class CrashResumeTest {
             assertThat(inFlight.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(inFlightAtCrash);
 
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(50));
-            WorkerConfig config = WorkerConfig.defaults(bootstrap, java.net.URI.create(url),
+            WorkerConfig config = WorkerConfig.defaults(bootstrap, ProviderUrl.of(url),
                             new Credentials.AppCodeAuth(AppCode.of(APP_CODE)), "crash-test-secret-0123456789", dir.resolve("state-b"))
                     .withApplicationId("crash-resume").withTopics(names).withKafka(WorkerMain.crashFriendly())
                     .withCalls(Duration.ofSeconds(10), new RetryPolicy(SUCCESSOR_ATTEMPTS, Duration.ofMillis(100),

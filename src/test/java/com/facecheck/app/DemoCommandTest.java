@@ -61,6 +61,15 @@ class DemoCommandTest {
     }
 
     @Test
+    void aProviderUrlWithAPasswordIsRefusedWithoutPrintingIt() {
+        Run run = run("demo", "--provider-url", "https://alice:s3cret@api.example.cn");
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err().strip()).doesNotContain("\n").startsWith("facecheck demo: --provider-url: ")
+                .contains("user name or password").doesNotContain("s3cret");
+        assertThat(run.out()).doesNotContain("Starting");
+    }
+
+    @Test
     void aBadPartitionCountIsRefused() {
         Run run = run("demo", "--partitions", "0");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);

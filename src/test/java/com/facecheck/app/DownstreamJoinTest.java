@@ -8,6 +8,7 @@ import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
@@ -15,7 +16,6 @@ import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ class DownstreamJoinTest {
         try (ProviderSimulator simulator = new ProviderSimulator(vertx,
                 ProviderSimulator.Accounts.appCodeOnly(AppCode.of(APP_CODE)), ProviderSimulator.defaultIdentities())) {
             simulator.behaviour(SimulatorBehaviour.wellBehaved());
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                     "join-test-secret-0123456789", dir.resolve("worker")).withApplicationId("join-worker")
                     .withTopics(names);

@@ -9,6 +9,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.KafkaBroker;
@@ -20,7 +21,6 @@ import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class EveryOutcomeThroughBrokerTest {
         Vertx vertx = Vertx.vertx();
         try (ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
                 ProviderSimulator.defaultIdentities())) {
-            URI providerUrl = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl providerUrl = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, providerUrl, new Credentials.AppCodeAuth(appCode), SECRET, stateDir)
                     .withApplicationId("e2e-every-outcome").withTopics(names)
                     .withCalls(Duration.ofSeconds(5), new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100),

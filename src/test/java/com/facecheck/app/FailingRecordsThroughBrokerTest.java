@@ -9,6 +9,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.FailingProcessors;
@@ -26,7 +27,6 @@ import com.facecheck.topology.NameClaim;
 import com.facecheck.topology.PersonOutput;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +89,7 @@ class FailingRecordsThroughBrokerTest {
         try (CapturedLogs logs = new CapturedLogs();
              ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
                      ProviderSimulator.defaultIdentities())) {
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             var defaults = WorkerConfig.Limits.DEFAULT;
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "failing-records-secret-0123456789", stateDir)

@@ -9,6 +9,7 @@ import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
@@ -16,7 +17,6 @@ import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ class OutageOnOneStreamThreadTest {
                 ProviderSimulator.Accounts.appCodeOnly(AppCode.of(APP_CODE)), ProviderSimulator.defaultIdentities())) {
             // One billed call left: the opener spends it, and every later call meets "Quota Exhausted".
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 1, 0, 0));
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                             "outage-test-secret-0123456789", stateDir)
                     .withApplicationId("outage-32").withTopics(names)

@@ -9,6 +9,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
@@ -17,7 +18,6 @@ import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class RealWorldCasesThroughWorkerTest {
         Vertx vertx = Vertx.vertx();
         try (ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
                 ProviderSimulator.defaultIdentities())) {
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             var defaults = WorkerConfig.Limits.DEFAULT;
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "real-world-secret-0123456789", stateDir)

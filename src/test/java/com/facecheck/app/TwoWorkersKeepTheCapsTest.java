@@ -8,6 +8,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.SimulatorBehaviour;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;
@@ -17,7 +18,6 @@ import com.facecheck.testing.Traffic;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,7 +135,7 @@ class TwoWorkersKeepTheCapsTest {
         try (ProviderSimulator simulator = new ProviderSimulator(vertx,
                 ProviderSimulator.Accounts.appCodeOnly(AppCode.of(APP_CODE)), ProviderSimulator.defaultIdentities())) {
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(20));
-            URI url = URI.create("http://127.0.0.1:" + simulator.start(0));
+            ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             try (Worker first = Worker.start(config(bootstrap, url, names, "a"))) {
                 // Alone, the first worker runs every task; then the second joins, before any request is sent.
                 Set<String> everyTask = first.activeTasks();
@@ -314,7 +314,7 @@ class TwoWorkersKeepTheCapsTest {
                 records.stream().map(Sent::partition).toList());
     }
 
-    private WorkerConfig config(String bootstrap, URI url, TopicNames names, String instance) {
+    private WorkerConfig config(String bootstrap, ProviderUrl url, TopicNames names, String instance) {
         return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                         "two-workers-secret-0123456789", dir.resolve("state-" + instance))
                 .withApplicationId("two-workers").withTopics(names);

@@ -7,10 +7,11 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.topology.TopicNames;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,15 +22,13 @@ class WorkerConfigTest {
     Path dir;
 
     private WorkerConfig config(String bootstrap, String url, String secret) {
-        return WorkerConfig.defaults(bootstrap, URI.create(url), new Credentials.AppCodeAuth(AppCode.of("appcode-1234")), secret, dir);
+        return WorkerConfig.defaults(bootstrap, ProviderUrl.of(url), new Credentials.AppCodeAuth(AppCode.of("appcode-1234")), secret, dir);
     }
 
     @Test
     void mistakesFailAtStartUpNamingTheSetting() {
         assertThatThrownBy(() -> config("", "https://p", "0123456789abcdef0123"))
                 .hasMessageContaining("bootstrap servers");
-        assertThatThrownBy(() -> config("localhost:9092", "ftp://p", "0123456789abcdef0123"))
-                .hasMessageContaining("provider URL");
         assertThatThrownBy(() -> config("localhost:9092", "https://p", "short"))
                 .hasMessageContaining("FACECHECK_HASH_SECRET");
     }
@@ -68,16 +67,21 @@ class WorkerConfigTest {
                 .hasMessageContaining("both the request topic and a result topic");
         assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "r", "answers"))
                 .hasMessageContaining("name-exchange topics");
-        assertThat(names.exchange()).containsExactly(TopicNames.DEFAULT_NAME_CLAIMS, TopicNames.DEFAULT_NAME_ANSWERS);
+        assertThat(names.exchange()).isEqualTo(TopicNames.defaults().exchange())
+                .containsExactly("facecheck.internal.name-claims", "facecheck.internal.name-answers");
     }
 
     @Test
     void limitsThatCannotWorkFailAtStartUp() {
         WorkerConfig valid = config("localhost:9092", "https://p", "hash-secret-0123456789");
         var limits = WorkerConfig.Limits.DEFAULT;
+        // The limits are checked by Admission's rule, which names each setting's key.
         assertThatThrownBy(() -> new WorkerConfig.Limits(0, 20, limits.capWindow(), limits.dedupWindow(), 0,
                 limits.claimTimeout()))
-                .hasMessageContaining("caps.per-id");
+                .hasMessage("caps.per-id must be at least 1, not 0");
+        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), 0,
+                Duration.ZERO))
+                .hasMessageStartingWith("claim-timeout ");
         assertThat(valid.withLimits(new WorkerConfig.Limits(3, 7, limits.capWindow(), limits.dedupWindow(), 0,
                 limits.claimTimeout()))
                 .limits().admission(new KeyedHasher(new byte[16]))).extracting(a -> a.perId() + "/" + a.perName())

@@ -7,12 +7,12 @@ import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.SimulatedIdentity;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class RateLimitAccuracy {
         Path state = Files.createTempDirectory("facecheck-bench-");
         try (SimulatorProcess simulator = SimulatorProcess.start(appCode);
              EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
-            URI url = simulator.url();
+            ProviderUrl url = simulator.url();
             simulator.behaviour("{\"latencyMillis\":20}");
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);

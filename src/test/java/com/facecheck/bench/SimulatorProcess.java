@@ -3,10 +3,10 @@ package com.facecheck.bench;
 import com.facecheck.app.FacecheckCli;
 import com.facecheck.contract.Json;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,9 +20,9 @@ import java.time.Duration;
 final class SimulatorProcess implements AutoCloseable {
 
     private final Process process;
-    private final URI url;
+    private final ProviderUrl url;
 
-    private SimulatorProcess(Process process, URI url) {
+    private SimulatorProcess(Process process, ProviderUrl url) {
         this.process = process;
         this.url = url;
     }
@@ -35,7 +35,7 @@ final class SimulatorProcess implements AutoCloseable {
                 "--port", Integer.toString(port));
         builder.environment().put(Credentials.APPCODE_ENV, appCode);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        SimulatorProcess simulator = new SimulatorProcess(builder.start(), URI.create("http://127.0.0.1:" + port));
+        SimulatorProcess simulator = new SimulatorProcess(builder.start(), ProviderUrl.of("http://127.0.0.1:" + port));
         try {
             simulator.awaitUp();
         } catch (RuntimeException | InterruptedException e) {
@@ -45,7 +45,7 @@ final class SimulatorProcess implements AutoCloseable {
         return simulator;
     }
 
-    URI url() {
+    ProviderUrl url() {
         return url;
     }
 
@@ -73,7 +73,7 @@ final class SimulatorProcess implements AutoCloseable {
     }
 
     private String admin(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.uri().resolve(path));
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }

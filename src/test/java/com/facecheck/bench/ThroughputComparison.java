@@ -9,13 +9,13 @@ import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.TopicNames;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ public final class ThroughputComparison {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<String> input = requests(requests, TestImages.jpegBase64(320, 400));
-        WorkerConfig defaults = config("unused", URI.create("http://127.0.0.1"), Path.of("."), TopicNames.defaults(), "unused");
+        WorkerConfig defaults = config("unused", ProviderUrl.of("http://127.0.0.1"), Path.of("."), TopicNames.defaults(), "unused");
         System.out.printf(Locale.ROOT, "%d requests from %d distinct people; simulator latency %d ms; %d partitions,"
                         + " %d stream thread(s), %d calls in flight at most, commit interval %d ms, exactly-once v2%n",
                 requests, requests, LATENCY_MILLIS, PARTITIONS, defaults.streamThreads(), defaults.maxInFlight(),
@@ -129,7 +129,7 @@ public final class ThroughputComparison {
         TopicSetup.createMissing(bootstrap, names, PARTITIONS, (short) 1);
         Path state = Files.createTempDirectory("facecheck-bench-");
         try (SimulatorProcess simulator = SimulatorProcess.start(APP_CODE)) {
-            URI url = simulator.url();
+            ProviderUrl url = simulator.url();
             simulator.behaviour("{\"latencyMillis\":" + LATENCY_MILLIS + "}");
             WorkerConfig config = config(bootstrap, url, state, names, id);
             try (AutoCloseable app = kind == Kind.ASYNC ? Worker.start(config) : SynchronousBaseline.start(config);
@@ -171,7 +171,7 @@ public final class ThroughputComparison {
         }
     }
 
-    private static WorkerConfig config(String bootstrap, URI url, Path state, TopicNames names, String id) {
+    private static WorkerConfig config(String bootstrap, ProviderUrl url, Path state, TopicNames names, String id) {
         return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                         "throughput-benchmark-secret-0123456789", state)
                 .withApplicationId(id).withTopics(names).withCallsPerSecond(0);

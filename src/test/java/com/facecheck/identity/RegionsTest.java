@@ -9,9 +9,7 @@ class RegionsTest {
     @Test
     void namesCurrentAndRetiredCodes() {
         assertThat(Regions.name("350203")).contains("福建省厦门市思明区");
-        assertThat(Regions.isRetired("350203")).isFalse();
         assertThat(Regions.name("110104")).contains("北京市宣武区");
-        assertThat(Regions.isRetired("110104")).isTrue();
         assertThat(Regions.name("810000")).contains("香港特别行政区");
     }
 

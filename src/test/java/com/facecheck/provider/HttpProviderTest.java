@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +52,7 @@ class HttpProviderTest {
         simulator = new ProviderSimulator(vertx, new ProviderSimulator.Accounts(APP_CODE, APP_KEY, APP_SECRET),
                 ProviderSimulator.defaultIdentities());
         simulatorPort = simulator.start(0);
-        provider = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), AUTH, Duration.ofSeconds(5), 8);
+        provider = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + simulatorPort), AUTH, Duration.ofSeconds(5), 8);
         gateway = vertx.createHttpServer().requestHandler(req -> {
             String[] answer = canned.get();
             var response = req.response().setStatusCode(Integer.parseInt(answer[0]));
@@ -65,7 +64,7 @@ class HttpProviderTest {
             }
             response.putHeader("X-Ca-Request-Id", "gw-req-1").end(answer[3] == null ? "" : answer[3]);
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        viaGateway = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + gateway.actualPort()), AUTH,
+        viaGateway = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + gateway.actualPort()), AUTH,
                 Duration.ofSeconds(5), 8);
     }
 
@@ -148,7 +147,7 @@ class HttpProviderTest {
 
     @Test
     void aWrongAppCodeMakesTheProviderUnavailableWithoutLeakingTheCode() throws Exception {
-        try (var wrong = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + simulatorPort), new Credentials.AppCodeAuth(AppCode.of("wrong-code-xyz")),
+        try (var wrong = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + simulatorPort), new Credentials.AppCodeAuth(AppCode.of("wrong-code-xyz")),
                 Duration.ofSeconds(5), 2)) {
             var answer = call(wrong, "李三", "35020319900101123X");
             assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.ProviderUnavailable.class, u ->
@@ -159,7 +158,7 @@ class HttpProviderTest {
     @Test
     void theSignatureModeIsCheckedForRealByTheSimulatedGateway() throws Exception {
         var person = SamplePeople.answering(Outcome.VERIFIED);
-        URI url = URI.create("http://127.0.0.1:" + simulatorPort);
+        ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulatorPort);
         try (var signed = new HttpProvider(vertx, url, new Credentials.SignatureAuth(APP_KEY, APP_SECRET), Duration.ofSeconds(5), 2);
              var badSecret = new HttpProvider(vertx, url, new Credentials.SignatureAuth(APP_KEY, "not-the-secret"), Duration.ofSeconds(5), 2);
              var badKey = new HttpProvider(vertx, url, new Credentials.SignatureAuth("999", APP_SECRET), Duration.ofSeconds(5), 2)) {
@@ -182,7 +181,7 @@ class HttpProviderTest {
                         .setKeyCertOptions(certificate.keyCertOptions()))
                 .requestHandler(req -> req.response().end("{\"ok\":1,\"error\":0,\"match\":true}"))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        try (var client = new HttpProvider(vertx, URI.create("https://localhost:" + tls.actualPort()), AUTH,
+        try (var client = new HttpProvider(vertx, ProviderUrl.of("https://localhost:" + tls.actualPort()), AUTH,
                 Duration.ofSeconds(5), 2)) {
             // The provider vendor's sample code turns verification off; a self-signed certificate must fail.
             assertThat(call(client, "李三", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
@@ -199,7 +198,7 @@ class HttpProviderTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (var nowhere = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + closedPort), AUTH, Duration.ofSeconds(2), 2)) {
+        try (var nowhere = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + closedPort), AUTH, Duration.ofSeconds(2), 2)) {
             assertThat(call(nowhere, "李三", "35020319900101123X")).isInstanceOf(ProviderAnswer.TransientFailure.class);
         }
     }

@@ -9,7 +9,6 @@ import com.facecheck.testing.TestImages;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URI;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,7 +38,7 @@ class SimulatorBehaviourTest {
         simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(APP_CODE),
                 ProviderSimulator.defaultIdentities());
         port = simulator.start(0);
-        client = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + port), new Credentials.AppCodeAuth(APP_CODE),
+        client = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + port), new Credentials.AppCodeAuth(APP_CODE),
                 Duration.ofMillis(800), 16);
     }
 
@@ -64,7 +63,7 @@ class SimulatorBehaviourTest {
         var withPhoto = new SimulatedIdentity("吴敏", "35020319900101123X", 0, "福建省厦门市思明区", sha256, null, "reference photo");
         var noPhoto = new SimulatedIdentity("郑爽", "110101198505122040", 0, null, null, false, "no photo on file");
         try (var registry = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(APP_CODE), List.of(withPhoto, noPhoto));
-             var registryClient = new HttpProvider(vertx, URI.create("http://127.0.0.1:" + registry.start(0)),
+             var registryClient = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + registry.start(0)),
                      new Credentials.AppCodeAuth(APP_CODE), Duration.ofSeconds(2), 4)) {
             assertThat(outcome(registryClient, withPhoto, onFile)).isEqualTo(Outcome.VERIFIED);
             assertThat(outcome(registryClient, withPhoto, other)).isEqualTo(Outcome.FACE_MISMATCH);

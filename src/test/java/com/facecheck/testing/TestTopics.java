@@ -11,13 +11,12 @@ public final class TestTopics {
     private TestTopics() {
     }
 
+    /** The worker's default topics, each behind {@code prefix}. */
     public static TopicNames prefixed(String prefix) {
+        TopicNames defaults = TopicNames.defaults();
         Map<Outcome, String> results = new EnumMap<>(Outcome.class);
-        for (Outcome outcome : Outcome.values()) {
-            results.put(outcome, prefix + outcome.defaultTopic());
-        }
-        return new TopicNames(prefix + TopicNames.DEFAULT_REQUESTS, results, prefix + TopicNames.DEFAULT_RETRYABLE,
-                prefix + TopicNames.DEFAULT_POISON, prefix + TopicNames.DEFAULT_NAME_CLAIMS,
-                prefix + TopicNames.DEFAULT_NAME_ANSWERS);
+        defaults.results().forEach((outcome, topic) -> results.put(outcome, prefix + topic));
+        return new TopicNames(prefix + defaults.requests(), results, prefix + defaults.retryableDeadLetters(),
+                prefix + defaults.poisonDeadLetters(), prefix + defaults.nameClaims(), prefix + defaults.nameAnswers());
     }
 }

@@ -4,8 +4,8 @@ import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
+import com.facecheck.provider.ProviderUrl;
 import com.facecheck.topology.TopicNames;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +21,7 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws InterruptedException {
         TopicNames names = TestTopics.prefixed(args[5]);
-        WorkerConfig config = WorkerConfig.defaults(args[0], URI.create(args[1]), new Credentials.AppCodeAuth(AppCode.of(args[2])),
+        WorkerConfig config = WorkerConfig.defaults(args[0], ProviderUrl.of(args[1]), new Credentials.AppCodeAuth(AppCode.of(args[2])),
                         "crash-test-secret-0123456789", Path.of(args[4]))
                 .withApplicationId(args[3]).withTopics(names).withKafka(crashFriendly());
         Worker.start(config);

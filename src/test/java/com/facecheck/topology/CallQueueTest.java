@@ -29,6 +29,7 @@ class CallQueueTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30), meters);
+    /** One slot for the whole worker: a slot not given back would stop every later call. */
     private final CallPermits.InFlight inFlight = new CallPermits.InFlight(1);
     private final List<String> sent = new ArrayList<>();
     private final Map<String, CompletableFuture<ProviderAnswer>> answers = new HashMap<>();
@@ -72,16 +73,14 @@ class CallQueueTest {
         queue.dispatch(owner);
 
         assertThat(sent).containsExactly("still-waiting");
-        assertThat(inFlight.current()).isEqualTo(1);
     }
 
     @Test
     void theInFlightSlotOfACallNotMadeIsGivenBack() {
         queue.schedule("ended-meanwhile", 0);
         queue.dispatch(owner);
-        assertThat(inFlight.current()).isZero();
 
-        waiting.add("next");
+        waiting.add("next"); // the worker has one in-flight slot: this call needs it back
         queue.schedule("next", 0);
         queue.dispatch(owner);
         assertThat(sent).containsExactly("next");
