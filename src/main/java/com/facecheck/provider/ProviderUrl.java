@@ -27,6 +27,11 @@ public record ProviderUrl(URI uri) {
                     + " credentials come from " + Credentials.APPCODE_ENV + ", or " + Credentials.APPKEY_ENV + " and "
                     + Credentials.APPSECRET_ENV);
         }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            // The call's path is added to the end: after a query or fragment it would name no endpoint at all.
+            throw refused(uri.toString(), "has a query or fragment ('?' or '#'): give the base URL only, as in "
+                    + EXAMPLE);
+        }
         if (uri.getHost() == null) {
             throw refused(uri.toString(), "has no host: give one such as " + EXAMPLE
                     + " (a host name is letters, digits, '-' and '.')");

@@ -27,6 +27,14 @@ class ProviderUrlTest {
     }
 
     @Test
+    void aQueryOrFragmentIsRefusedBecauseTheCallsPathWouldFollowIt() {
+        for (String url : new String[] {"https://api.example.com/?region=cn", "https://api.example.com/#top"}) {
+            assertThatThrownBy(() -> ProviderUrl.of(url)).as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("query or fragment").hasMessageContaining("base URL only");
+        }
+    }
+
+    @Test
     void aUrlWithoutAHostIsRefused() {
         assertThatThrownBy(() -> ProviderUrl.of("https:///facecheck")).hasMessageContaining("has no host");
         assertThatThrownBy(() -> ProviderUrl.of("https:api.example.cn")).hasMessageContaining("has no host");
