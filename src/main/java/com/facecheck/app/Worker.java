@@ -9,6 +9,7 @@ import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.FailedRecords;
+import com.facecheck.topology.Results;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -70,9 +71,12 @@ public final class Worker implements AutoCloseable {
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
                 config.backpressure(), new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
         Properties properties = streamsProperties(config);
-        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, ChinaCalendar.clock()));
-        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, ChinaCalendar.clock(),
-                FacecheckTopology.DEFAULT_DRAIN_INTERVAL, new TopologyConfig(new StreamsConfig(properties)));
+        Results results = new Results(config.resultPersonFields(), hasher);
+        properties.put(FailedRecords.SETUP_CONFIG,
+                new FailedRecords.Setup(topics, meters, ChinaCalendar.clock(), results));
+        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), results, calls,
+                ChinaCalendar.clock(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL,
+                new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread died ({}); it is replaced and its tasks resume from the last commit",

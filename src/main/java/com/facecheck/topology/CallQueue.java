@@ -136,7 +136,8 @@ final class CallQueue {
             permits.release();
             completions.add(new Completion(request.requestId(), answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
-                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()), null)));
+                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()),
+                            com.facecheck.provider.Billing.UNKNOWN, null)));
             inFlight.decrementAndGet();
         });
     }

@@ -3,6 +3,7 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.Masking;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.ProviderAnswer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -54,6 +55,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
 
     private final Admission admission;
     private final CallSetup setup;
+    private final Results results;
     private final Clock clock;
     private final Duration drainInterval;
     private final CallQueue calls;
@@ -77,9 +79,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     private CapLedger idCap;
     private DailyCalls budget;
 
-    ServePerson(Admission admission, CallSetup setup, Clock clock, Duration drainInterval) {
+    ServePerson(Admission admission, CallSetup setup, Results results, Clock clock, Duration drainInterval) {
         this.admission = admission;
         this.setup = setup;
+        this.results = results;
         this.clock = clock;
         this.drainInterval = drainInterval;
         this.calls = new CallQueue(setup, clock);
@@ -246,7 +249,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         long at = idCap.countedAt(checked.receivedAt(), context.currentStreamTimeMs());
         if (!idCap.admits(personKey, at)) {
             idCapRefusals.increment();
-            emit(Results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
+            emit(results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
                     clock.instant()));
             end(next);
             return true;
@@ -275,7 +278,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
             if (!answer.granted()) {
                 idCap.release(claiming.personKey(), claiming.requestId(), claiming.idAt());
                 CheckedRequest checked = claiming.checked();
-                emit(Results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
+                emit(results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
                         clock.instant()));
                 end(claiming);
                 serveNext(claiming.personKey());
@@ -358,10 +361,10 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
         setup.circuit().record(answer, now);
-        boolean billed = billed(answer);
-        answerCounters.computeIfAbsent(answer.getClass().getSimpleName() + billed, k -> setup.meters()
+        Billing billing = answer.billing();
+        answerCounters.computeIfAbsent(answer.getClass().getSimpleName() + billing, k -> setup.meters()
                 .counter("facecheck.provider.answers", "kind", answer.getClass().getSimpleName(),
-                        "billed", Boolean.toString(billed))).increment();
+                        "billing", billing.label())).increment();
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return; // already finished by an earlier answer to the same request
         }
@@ -382,7 +385,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
     }
 
     private static boolean billed(ProviderAnswer answer) {
-        return answer instanceof ProviderAnswer.Verdict v && v.billed();
+        return answer.billing() == Billing.BILLED;
     }
 
     /**
@@ -393,7 +396,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
      */
     private void writeResult(Pending call, ProviderAnswer answer, int attempts, Instant now) {
         CheckedRequest checked = call.checked();
-        VerificationResult result = Results.fromAnswer(checked.request(), answer, attempts,
+        VerificationResult result = results.fromAnswer(checked.request(), answer, attempts,
                 Instant.ofEpochMilli(checked.receivedAt()), now);
         emit(result);
         if (Results.isRetryableFailure(answer)) {
@@ -446,7 +449,7 @@ final class ServePerson implements Processor<String, Object, String, Object>, Ca
             String what = FailedRecords.describe(failure, FacecheckTopology.SERVE);
             LOG.warn("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
                     requestId, what);
-            emit(Results.internalError(checked.request(), what, Instant.ofEpochMilli(checked.receivedAt()), now));
+            emit(results.internalError(checked.request(), what, Instant.ofEpochMilli(checked.receivedAt()), now));
             Headers headers = DeadLetters.headers(checked, p.attemptsMade(), FailedRecords.INTERNAL_ERROR, what, now);
             DeadLetters.putFailure(headers, FacecheckTopology.SERVE, failure);
             context.forward(new Record<String, Object>(requestId, checked.withImage(photos.get(requestId)).request(),
