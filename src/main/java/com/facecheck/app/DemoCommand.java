@@ -3,14 +3,16 @@ package com.facecheck.app;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.Outcome;
+import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
+import com.facecheck.topology.ServeMeters;
 import com.facecheck.topology.TopicNames;
-import com.facecheck.identity.Masking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +87,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "give up when the results are not all in after this long (default: ${DEFAULT-VALUE})")
     private int timeoutSeconds;
 
+    @Option(names = "--price-per-call", paramLabel = "CNY", defaultValue = "0.20",
+            description = "what one billed call costs, for the spend estimate (default: ${DEFAULT-VALUE}, the"
+                    + " smallest package's price)")
+    private BigDecimal pricePerCall;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -115,8 +124,13 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Sent " + requests.size() + " requests to " + names.requests() + "; waiting for results…");
                 boolean complete = awaitResults(collector, names, requests.size(), worker, out);
                 report(collector.records(), names, requests.size(), (long) worker.count(DUPLICATES), simulator, out);
+                reportSpend(answersByBilling(worker), out);
+                out.println();
+                out.println("Sample results (of the person: personId and " + config.resultPersonFields()
+                        + "; never the photo):");
+                samples(collector.records(), names).forEach(json -> out.println("  " + json));
                 if (outFile != null) {
-                    writeOut(collector.records(), names);
+                    writeOut(collector.records(), names, config.resultPersonFields());
                     out.println("Wrote " + collector.records().size() + " records to " + outFile);
                 }
                 out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
@@ -169,6 +183,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (timeoutSeconds < 1) {
             throw new CliError("--timeout-seconds must be at least 1, not " + timeoutSeconds);
+        }
+        if (pricePerCall.signum() < 0) {
+            throw new CliError("--price-per-call cannot be negative: give what one billed call costs, in CNY");
         }
         if (outFile != null) {
             Path parent = outFile.toAbsolutePath().getParent();
@@ -260,7 +277,6 @@ final class DemoCommand implements Callable<Integer> {
         long local = 0;
         List<String> localReasons = new ArrayList<>();
         Map<String, Integer> capRefusals = new TreeMap<>();
-        Map<String, String> samples = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             if (names.results().containsValue(r.topic())) {
                 VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
@@ -270,9 +286,6 @@ final class DemoCommand implements Callable<Integer> {
                     if (result.error() == Outcome.THROTTLED.code()) {
                         capRefusals.merge(result.reason(), 1, Integer::sum);
                     }
-                }
-                if (samples.size() < SAMPLES && !samples.containsKey(result.outcome())) {
-                    samples.put(result.outcome(), new String(r.value(), StandardCharsets.UTF_8));
                 }
             }
         }
@@ -292,12 +305,47 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Provider simulator: %d billed calls, %d not billed.%n",
                     simulator.billedCalls(), simulator.notBilledCalls());
         }
-        out.println();
-        out.println("Sample results (names and ID numbers masked, photos never included):");
-        samples.forEach((outcome, json) -> out.println("  " + json));
     }
 
-    private void writeOut(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
+    /** One result of each of the first few outcomes, as written. */
+    private static List<String> samples(List<ConsumerRecord<String, byte[]>> records, TopicNames names)
+            throws IOException {
+        Map<String, String> samples = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (samples.size() < SAMPLES && names.results().containsValue(r.topic())) {
+                VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
+                samples.putIfAbsent(result.outcome(), new String(r.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return List.copyOf(samples.values());
+    }
+
+    /**
+     * Every call the worker made, by what its answer says about billing: a call whose billing is unknown may or may
+     * not have been billed, so the spend is a range.
+     */
+    private void reportSpend(Map<Billing, Long> calls, PrintWriter out) {
+        long billed = calls.getOrDefault(Billing.BILLED, 0L);
+        long unknown = calls.getOrDefault(Billing.UNKNOWN, 0L);
+        out.printf(Locale.ROOT, "Provider calls: %d billed, %d not billed, %d of unknown billing (sent, but no"
+                + " status came back).%n", billed, calls.getOrDefault(Billing.UNBILLED, 0L), unknown);
+        BigDecimal spent = pricePerCall.multiply(BigDecimal.valueOf(billed));
+        out.printf(Locale.ROOT, "Estimated spend: CNY %s = %d billed × CNY %s%s.%n", spent.toPlainString(), billed,
+                pricePerCall.toPlainString(), unknown == 0 ? "" : "; up to CNY "
+                        + spent.add(pricePerCall.multiply(BigDecimal.valueOf(unknown))).toPlainString() + " if the "
+                        + unknown + " of unknown billing were billed too");
+    }
+
+    /** The worker's count of provider answers by billing. */
+    private static Map<Billing, Long> answersByBilling(Worker worker) {
+        Map<Billing, Long> calls = new EnumMap<>(Billing.class);
+        for (Billing billing : Billing.values()) {
+            calls.put(billing, (long) worker.count(ServeMeters.ANSWERS, "billing", billing.label()));
+        }
+        return calls;
+    }
+
+    private void writeOut(List<ConsumerRecord<String, byte[]>> records, TopicNames names, PersonFields fields) {
         try (BufferedWriter writer = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
             for (ConsumerRecord<String, byte[]> r : records) {
                 ObjectNode line = Json.MAPPER.createObjectNode()
@@ -307,7 +355,7 @@ final class DemoCommand implements Callable<Integer> {
                     line.set("value", Json.MAPPER.readTree(r.value()));
                 } else {
                     // Dead letters hold the original request: show what it is without its personal data.
-                    line.set("value", describeDeadLetter(r, names));
+                    line.set("value", describeDeadLetter(r, names, fields));
                     ObjectNode headers = line.putObject("headers");
                     r.headers().forEach(h -> headers.put(h.key(),
                             h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
@@ -320,8 +368,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** What a dead letter holds, masked like a result: it carries the person's data in clear. */
-    private static JsonNode describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names) throws IOException {
+    /** What a dead letter holds, shown as a result shows it: it carries the person's data in clear. */
+    private static JsonNode describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names, PersonFields fields)
+            throws IOException {
         ObjectNode value = Json.MAPPER.createObjectNode();
         if (r.value() == null) {
             return value.put("bytes", 0);
@@ -330,8 +379,8 @@ final class DemoCommand implements Callable<Integer> {
             return value.put("bytes", r.value().length).put("request", false);
         }
         VerificationRequest request = Json.MAPPER.readValue(r.value(), VerificationRequest.class);
-        value.put("requestId", request.requestId()).put("name", Masking.name(request.name()))
-                .put("idNumber", Masking.idNumber(request.idNumber()));
+        value.put("requestId", request.requestId()).put("name", fields.name(request.name()))
+                .put("idNumber", fields.idNumber(request.idNumber()));
         if (request.image() != null) {
             value.put("imageChars", request.image().length());
         }

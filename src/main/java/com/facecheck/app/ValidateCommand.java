@@ -2,12 +2,12 @@ package com.facecheck.app;
 
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
+import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.IdNumber;
 import com.facecheck.identity.KeyedHasher;
-import com.facecheck.identity.Masking;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.identity.RequestValidation;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check requests (JSON lines) the way the worker does before calling the provider, and print one"
                 + " JSON verdict per line. Needs no Kafka and no provider.",
-                "Exits 0 whatever the verdicts; 2 only when the input cannot be read."})
+                "Exits 0 whatever the verdicts; 2 only when the input cannot be read or an option is wrong."})
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec
@@ -43,10 +44,18 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "JSON lines to check; '-' or nothing reads stdin")
     private String input;
 
+    @Option(names = "--person-fields", paramLabel = "FIELDS",
+            description = "which of the person's fields to print besides personId, as a result would show them:"
+                    + " comma-separated from masked-name, masked-id-number, birthday, sex, region (default: what"
+                    + " results show by default, masked-name)")
+    private String personFields;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        RequestParser parser = new RequestParser(hasher());
+        PersonFields fields = fields();
+        KeyedHasher keys = hasher();
+        RequestParser parser = new RequestParser(keys);
         RequestValidation validation = new RequestValidation(new PhotoCheck(), ChinaCalendar.clock());
         int ok = 0;
         int rejected = 0;
@@ -56,7 +65,7 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 VerificationRequest request = parser.parse(line.bytes());
                 RequestValidation.Verdict result = validation.validate(request);
-                describe(verdict, request, result);
+                describe(verdict, request, result, fields, keys);
                 if (result instanceof RequestValidation.Accepted) {
                     ok++;
                 } else {
@@ -100,26 +109,48 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private static void describe(ObjectNode verdict, VerificationRequest request, RequestValidation.Verdict result) {
+    private PersonFields fields() {
+        try {
+            return personFields == null ? PersonFields.DEFAULT : PersonFields.parse(personFields);
+        } catch (IllegalArgumentException e) {
+            throw new CliError("--person-fields: " + e.getMessage());
+        }
+    }
+
+    /** The person as a result would show them under the same fields; the photo as it would be sent. */
+    private static void describe(ObjectNode verdict, VerificationRequest request, RequestValidation.Verdict result,
+                                 PersonFields fields, KeyedHasher keys) {
         verdict.put("requestId", request.requestId());
         IdNumber id;
+        String name;
         if (result instanceof RequestValidation.Accepted accepted) {
             verdict.put("ok", true);
             id = accepted.idNumber();
-            verdict.put("name", Masking.name(accepted.request().name()));
-            putPhoto(verdict, accepted.photo());
+            name = accepted.request().name();
         } else {
             RequestValidation.Rejected rejection = (RequestValidation.Rejected) result;
             verdict.put("ok", false).put("reason", rejection.reason()).put("message", rejection.message())
                     .put("detail", rejection.detail());
             id = rejection.idNumber();
-            verdict.put("name", Masking.name(request.name()));
+            name = request.name();
         }
-        verdict.put("idNumber", Masking.idNumber(id != null ? id.normalized() : request.idNumber()));
+        putIfPresent(verdict, "personId", id == null ? null : PersonFields.personId(keys, id.normalized()));
+        putIfPresent(verdict, "name", fields.name(name));
+        putIfPresent(verdict, "idNumber", fields.idNumber(id != null ? id.normalized() : request.idNumber()));
         if (id != null) {
-            verdict.put("birthday", id.birthday().toString()).put("sex", id.sex().chinese())
-                    .put("idConvertedFrom15", id.convertedFrom15());
-            id.region().ifPresent(region -> verdict.put("region", region));
+            putIfPresent(verdict, "birthday", fields.birthday(id.birthday().toString()));
+            putIfPresent(verdict, "sex", fields.sex(id.sex().chinese()));
+            putIfPresent(verdict, "region", fields.region(id.region().orElse(null)));
+            verdict.put("idConvertedFrom15", id.convertedFrom15());
+        }
+        if (result instanceof RequestValidation.Accepted accepted) {
+            putPhoto(verdict, accepted.photo());
+        }
+    }
+
+    private static void putIfPresent(ObjectNode verdict, String field, String value) {
+        if (value != null) {
+            verdict.put(field, value);
         }
     }
 
@@ -135,8 +166,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * Derived request ids match the worker's only under the same secret; without one, a random key gives ids
-     * that are stable within this run only.
+     * Derived request ids and personIds match the worker's only under the same secret; without one, a random key
+     * gives ids that are stable within this run only.
      */
     private static KeyedHasher hasher() {
         String secret = System.getenv("FACECHECK_HASH_SECRET");

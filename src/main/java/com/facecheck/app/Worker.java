@@ -9,6 +9,7 @@ import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.FailedRecords;
+import com.facecheck.topology.Results;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,9 +71,12 @@ public final class Worker implements AutoCloseable {
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
                 new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
         Properties properties = streamsProperties(config);
-        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, ChinaCalendar.clock()));
-        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), calls, ChinaCalendar.clock(),
-                FacecheckTopology.DEFAULT_DRAIN_INTERVAL, new TopologyConfig(new StreamsConfig(properties)));
+        Results results = new Results(config.resultPersonFields(), hasher);
+        properties.put(FailedRecords.SETUP_CONFIG,
+                new FailedRecords.Setup(topics, meters, ChinaCalendar.clock(), results));
+        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), results, calls,
+                ChinaCalendar.clock(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL,
+                new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
         Counter rebalances = Counter.builder("facecheck.streams.rebalances")
                 .description("times the running worker went back to rebalancing: a task moved, an instance came or"
@@ -113,6 +117,11 @@ public final class Worker implements AutoCloseable {
     /** The sum of the worker's counters called {@code name}, over all their tags; 0 before the first count. */
     public double count(String name) {
         return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** The sum of the worker's counters called {@code name} whose tag {@code tag} is {@code value}. */
+    public double count(String name, String tag, String value) {
+        return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private void awaitRunning() {

@@ -1,5 +1,6 @@
 package com.facecheck.app;
 
+import com.facecheck.contract.PersonFields;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param retry          how failed calls are tried again
  * @param probeInterval  while the provider is unavailable, how often one call probes whether it is back
  * @param onUnavailable  whether requests wait while the provider is unavailable, or fail to the dead letters
+ * @param resultPersonFields which of the person's fields results show besides personId (result.person-fields)
  * @param kafka       extra Kafka Streams/client properties, applied last
  */
 public record WorkerConfig(
@@ -43,6 +45,7 @@ public record WorkerConfig(
         Duration commitInterval,
         Limits limits,
         int standbyReplicas,
+        PersonFields resultPersonFields,
         Map<String, String> kafka) {
 
     /**
@@ -91,6 +94,7 @@ public record WorkerConfig(
         require(isPositive(commitInterval), "the commit interval must be positive");
         Objects.requireNonNull(limits, "limits");
         require(standbyReplicas >= 0 && standbyReplicas <= 10, "standby replicas must be 0–10");
+        Objects.requireNonNull(resultPersonFields, "resultPersonFields");
         kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
     }
 
@@ -100,50 +104,57 @@ public record WorkerConfig(
         return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
                 credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
                 CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Limits.DEFAULT,
-                0, Map.of());
+                0, PersonFields.DEFAULT, Map.of());
     }
 
     public WorkerConfig withApplicationId(String id) {
         return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
     }
 
     public WorkerConfig withTopics(TopicNames names) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
                 maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
     }
 
     public WorkerConfig withCallsPerSecond(double limit) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, limit, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
     }
 
     /** Extra Kafka Streams/client properties, applied last. */
     public WorkerConfig withKafka(Map<String, String> properties) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, properties);
+                commitInterval, limits, standbyReplicas, resultPersonFields, properties);
     }
 
     public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, kafka);
+                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
     }
 
     public WorkerConfig withLimits(Limits newLimits) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, newLimits, standbyReplicas, kafka);
+                commitInterval, newLimits, standbyReplicas, resultPersonFields, kafka);
     }
 
     public WorkerConfig withStandbyReplicas(int replicas) {
         return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
                 callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, replicas, kafka);
+                commitInterval, limits, replicas, resultPersonFields, kafka);
+    }
+
+    /** Which of the person's fields results show besides personId; the default shows only the masked name. */
+    public WorkerConfig withResultPersonFields(PersonFields fields) {
+        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
+                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
+                commitInterval, limits, standbyReplicas, fields, kafka);
     }
 
     private static boolean isPositive(Duration duration) {
@@ -163,7 +174,7 @@ public record WorkerConfig(
                 + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond + ", retry=" + retry + ", probeInterval=" + probeInterval
                 + ", onUnavailable=" + onUnavailable
                 + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
-                + ", limits=" + limits + ", standbyReplicas=" + standbyReplicas
-                + ", kafka=" + kafka.keySet() + "]";
+                + ", limits=" + limits  + ", standbyReplicas=" + standbyReplicas
+                + ", resultPersonFields=" + resultPersonFields + ", kafka=" + kafka.keySet() + "]";
     }
 }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
- * The answer to one request, keyed by {@code requestId} on the topic of its {@link Outcome}. Names and ID
- * numbers are masked before a result is built; the photo is never part of a result.
+ * The answer to one request, keyed by {@code requestId} on the topic of its {@link Outcome}. Of the person it
+ * shows what {@link PersonFields} allows, masked; the photo is never part of a result.
  *
+ * @param personId  a keyed hash of the ID number, the same for every request of the person; null when the request
+ *                  had no usable ID number
+ * @param region    the administrative region of the ID number
+ * @param billing   {@code billed}, {@code unbilled} or {@code unknown}: what the call that decided the result cost
  * @param decidedBy {@code local} when the worker answered without calling the provider, else {@code provider}
  * @param reason    a machine-readable reason beside the human {@code message}, for results decided locally or
  *                  after failures (e.g. {@code missing-name}); null for provider verdicts
@@ -20,12 +24,13 @@ public record VerificationResult(
         Boolean match,
         String message,
         String reason,
+        String personId,
         String name,
         String idNumber,
         String birthday,
         String sex,
-        String address,
-        boolean billed,
+        String region,
+        String billing,
         int attempts,
         String decidedBy,
         String providerRequestId,

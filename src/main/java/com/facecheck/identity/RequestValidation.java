@@ -27,7 +27,8 @@ public final class RequestValidation {
     }
 
     /**
-     * @param idNumber the parsed ID number when it was valid (to report birthday, sex and region); else null
+     * @param idNumber the parsed ID number when it was valid, whatever else was wrong (to report birthday, sex and
+     *                 region, and to serve the request in its person's turn); else null
      */
     public record Rejected(String reason, String message, String detail, IdNumber idNumber) implements Verdict {
     }
@@ -41,20 +42,19 @@ public final class RequestValidation {
     }
 
     public Verdict validate(VerificationRequest request) {
+        IdCheck id = isBlank(request.idNumber()) ? null
+                : IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock));
+        IdNumber idNumber = id instanceof IdCheck.Valid valid ? valid.id() : null;
         // Missing fields first, in the provider's order, so the wording matches what it would have said.
         if (isBlank(request.name())) {
-            return new Rejected("missing-name", "未传入真实姓名xm", "the request has no name", null);
+            return new Rejected("missing-name", "未传入真实姓名xm", "the request has no name", idNumber);
         }
-        if (isBlank(request.idNumber())) {
+        if (id == null) {
             return new Rejected("missing-id-number", "未传入身份证号码sfz", "the request has no ID number", null);
         }
         if (isBlank(request.image()) && isBlank(request.imageUrl())) {
-            return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl", null);
-        }
-        IdNumber idNumber = null;
-        IdCheck id = IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock));
-        if (id instanceof IdCheck.Valid valid) {
-            idNumber = valid.id();
+            return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl",
+                    idNumber);
         }
         Names.NameCheck name = Names.check(request.name());
         if (name instanceof Names.NameCheck.Invalid invalid) {

@@ -21,11 +21,11 @@ final class GatewayError {
         String lower = safe.toLowerCase(Locale.ROOT);
         // By message first: throttling arrives as 403 or 429 depending on the gateway instance.
         if (lower.startsWith("throttled by")) {
-            return new ProviderAnswer.Throttled(said, requestId);
+            return new ProviderAnswer.Throttled(said, Billing.ofStatus(status), requestId);
         }
         // The gateway could not read this request's form body: other requests are not concerned.
         if (lower.startsWith("invalid request body")) {
-            return new ProviderAnswer.Refused("gateway-rejected-request", said, requestId);
+            return new ProviderAnswer.Refused("gateway-rejected-request", said, Billing.ofStatus(status), requestId);
         }
         return byStatus(status, said, requestId);
     }
@@ -41,21 +41,23 @@ final class GatewayError {
      * @param said what was answered, already redacted: it becomes the result's and the alert's message
      */
     static ProviderAnswer byStatus(int status, String said, String requestId) {
+        Billing billing = Billing.ofStatus(status);
         if (status == 429) {
-            return new ProviderAnswer.Throttled(said, requestId);
+            return new ProviderAnswer.Throttled(said, billing, requestId);
         }
         if (status == 413) {
-            return new ProviderAnswer.Refused("image-too-large", "传入人像图片img字符串长度超限", requestId);
+            return new ProviderAnswer.Refused("image-too-large", "传入人像图片img字符串长度超限", billing, requestId);
         }
         // A proxy that timed out waiting for the request; the call itself may succeed when made again.
         if (status == 408 || status >= 500) {
-            return new ProviderAnswer.TransientFailure(said, requestId);
+            return new ProviderAnswer.TransientFailure(said, billing, requestId);
         }
         if (status >= 400) {
             return new ProviderAnswer.ProviderUnavailable(said, requestId);
         }
-        // Not an error status (a redirect, a 2xx without the provider's answer): retried like any unreadable answer.
-        return new ProviderAnswer.TransientFailure(said, requestId);
+        // Not an error status (a redirect, a 2xx without the provider's answer): retried like any unreadable answer,
+        // and billed when it was a 2xx.
+        return new ProviderAnswer.TransientFailure(said, billing, requestId);
     }
 
     /**

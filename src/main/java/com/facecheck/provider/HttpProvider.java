@@ -11,12 +11,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The provider over HTTP: {@code POST {base}/facecheck} with a UTF-8 form body, through the marketplace
@@ -33,6 +37,8 @@ public final class HttpProvider implements Provider, AutoCloseable {
     static final int PROVIDER_REFUSED_STATUS = 666;
 
     private static final int EXCERPT_CHARS = 160;
+    /** Exceptions of the HTTP stack wrap one or two others; a cycle of causes must not loop an event-loop thread. */
+    private static final int MAX_CAUSES = 8;
 
     private final WebClient client;
     private final String endpoint;
@@ -67,7 +73,12 @@ public final class HttpProvider implements Provider, AutoCloseable {
         var call = client.postAbs(endpoint)
                 .putHeader("Accept", Credentials.ACCEPT)
                 .putHeader("Content-Type", Credentials.FORM_CONTENT_TYPE)
-                .timeout(callTimeoutMillis);
+                .timeout(callTimeoutMillis)
+                // Getting a connection takes the DNS lookup, the connect (the socket's own limit is one call
+                // timeout) and the TLS handshake. With twice the call timeout for all of it, a connect that hangs
+                // fails as the socket's ConnectTimeoutException, which says the request never left, rather than as
+                // the pool's timeout, which cannot tell.
+                .connectTimeout(2 * callTimeoutMillis);
         credentials.headers("POST", path, fields).forEach(call::putHeader);
         // Encoded here rather than by sendForm, so the Content-Type sent is exactly the one signed.
         return call.sendBuffer(formBody(fields))
@@ -87,7 +98,24 @@ public final class HttpProvider implements Provider, AutoCloseable {
         // Exception messages from the HTTP stack name hosts and ports, never the form body.
         String kind = failure.getClass().getSimpleName();
         String detail = failure.getMessage() == null ? "" : ": " + Masking.excerpt(failure.getMessage(), EXCERPT_CHARS);
-        return new ProviderAnswer.TransientFailure("call failed before an answer came back (" + kind + detail + ")", null);
+        return new ProviderAnswer.TransientFailure("call failed before an answer came back (" + kind + detail + ")",
+                billingOf(failure), null);
+    }
+
+    /**
+     * Free only when the request cannot have left: no connection (refused, no route, connect timeout), no address,
+     * no TLS session. Anything later (a response timeout, a connection closed or reset mid-call) may have reached
+     * the provider, been answered with a 200 and billed.
+     */
+    static Billing billingOf(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException || cause instanceof SSLHandshakeException) {
+                return Billing.UNBILLED;
+            }
+        }
+        return Billing.UNKNOWN;
     }
 
     static ProviderAnswer classify(HttpResponse<Buffer> response) {
@@ -108,23 +136,24 @@ public final class HttpProvider implements Provider, AutoCloseable {
         } catch (Exception e) {
             body = null;
         }
+        Billing billing = Billing.ofStatus(status);
         if (body == null || !body.isObject()) {
             return new ProviderAnswer.TransientFailure("HTTP " + status + " with a body that is not a JSON object: "
-                    + Masking.excerpt(response.bodyAsString(), EXCERPT_CHARS), requestId);
+                    + Masking.excerpt(response.bodyAsString(), EXCERPT_CHARS), billing, requestId);
         }
-        return classifyBody(status, body, requestId);
+        return classifyBody(status, billing, body, requestId);
     }
 
-    private static ProviderAnswer classifyBody(int status, JsonNode body, String requestId) {
+    private static ProviderAnswer classifyBody(int status, Billing billing, JsonNode body, String requestId) {
         int ok = body.path("ok").asInt(-1);
         String message = body.path("msg").asText("");
         JsonNode errorNode = body.get("error");
         Integer error = errorNode != null && errorNode.canConvertToInt() ? errorNode.asInt() : null;
         if (error != null && error == Outcome.THROTTLED.code()) {
-            return new ProviderAnswer.Throttled(message, requestId);
+            return new ProviderAnswer.Throttled(message, billing, requestId);
         }
         if (error != null && error == Outcome.FAILED.code()) {
-            return new ProviderAnswer.TransientFailure("provider error 9: " + message, requestId);
+            return new ProviderAnswer.TransientFailure("provider error 9: " + message, billing, requestId);
         }
         if (status == 200 && ok == 1 && error != null) {
             var outcome = Outcome.ofCode(error).filter(Outcome::isVerdict);
@@ -132,16 +161,16 @@ public final class HttpProvider implements Provider, AutoCloseable {
                 JsonNode match = body.get("match");
                 return new ProviderAnswer.Verdict(outcome.get(),
                         match != null && match.isBoolean() ? match.booleanValue() : null, message,
-                        textOrNull(body, "birthday"), textOrNull(body, "sex"), textOrNull(body, "address"),
-                        true, requestId);
+                        textOrNull(body, "birthday"), textOrNull(body, "sex"), textOrNull(body, "address"), requestId);
             }
-            return new ProviderAnswer.TransientFailure("HTTP 200 with an unknown error code " + error, requestId);
+            return new ProviderAnswer.TransientFailure("HTTP 200 with an unknown error code " + error, billing,
+                    requestId);
         }
         if (ok == 0 || status == PROVIDER_REFUSED_STATUS) {
-            return new ProviderAnswer.Refused("provider-refused", stripKeySuffix(message), requestId);
+            return new ProviderAnswer.Refused("provider-refused", stripKeySuffix(message), billing, requestId);
         }
         return new ProviderAnswer.TransientFailure("HTTP " + status + " with an answer of no known shape (ok="
-                + ok + ", error=" + error + ")", requestId);
+                + ok + ", error=" + error + ")", billing, requestId);
     }
 
     /** The provider's table shows messages ending in a literal "key" placeholder; results carry the words only. */

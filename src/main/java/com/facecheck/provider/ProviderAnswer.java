@@ -11,21 +11,37 @@ public sealed interface ProviderAnswer {
     /** {@code X-Ca-Request-Id} of the call, the id the vendor's support asks for; null when none came back. */
     String providerRequestId();
 
-    /** A verdict on the person (codes 0–6). Billed when the HTTP status was 200. */
+    /** Whether the call that gave this answer was billed: by its HTTP status, or unknown when none came back. */
+    Billing billing();
+
+    /**
+     * A verdict on the person (codes 0–6).
+     *
+     * @param address the provider's {@code address}: the administrative region the ID number belongs to
+     */
     record Verdict(Outcome outcome, Boolean match, String message, String birthday, String sex, String address,
-                   boolean billed, String providerRequestId) implements ProviderAnswer {
+                   String providerRequestId) implements ProviderAnswer {
+
+        /** Only an HTTP 200 carries a verdict. */
+        @Override
+        public Billing billing() {
+            return Billing.BILLED;
+        }
     }
 
-    /** The provider refused the request as sent (HTTP 666, {@code ok=0}): final, not billed, never retried. */
-    record Refused(String reason, String message, String providerRequestId) implements ProviderAnswer {
+    /**
+     * The request was refused as sent: by the provider ({@code ok=0}, with its HTTP 666, not billed) or by the
+     * gateway. Final, never retried.
+     */
+    record Refused(String reason, String message, Billing billing, String providerRequestId) implements ProviderAnswer {
     }
 
     /** Too frequent for the provider or the gateway (error 8, {@code Throttled by …}): try again later. */
-    record Throttled(String message, String providerRequestId) implements ProviderAnswer {
+    record Throttled(String message, Billing billing, String providerRequestId) implements ProviderAnswer {
     }
 
     /** The call failed for a reason that may pass (5xx, timeouts, resets, unreadable answers). */
-    record TransientFailure(String message, String providerRequestId) implements ProviderAnswer {
+    record TransientFailure(String message, Billing billing, String providerRequestId) implements ProviderAnswer {
     }
 
     /**
@@ -33,5 +49,11 @@ public sealed interface ProviderAnswer {
      * errors. Calling again per request only burns time; the worker must stop and alert.
      */
     record ProviderUnavailable(String message, String providerRequestId) implements ProviderAnswer {
+
+        /** The gateway says so with a 4xx status, or the worker without calling at all. */
+        @Override
+        public Billing billing() {
+            return Billing.UNBILLED;
+        }
     }
 }

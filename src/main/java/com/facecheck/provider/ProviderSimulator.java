@@ -254,9 +254,8 @@ public final class ProviderSimulator implements AutoCloseable {
             resets.incrementAndGet();
             ctx.request().connection().close();
         } else if ((roll -= now.malformedRate()) < 0) {
-            deliver(ctx, now, random.nextBoolean()
-                    ? new Reply(502, null, null, "<html><body><h1>502 Bad Gateway</h1></body></html>")
-                    : new Reply(HttpProvider.PROVIDER_REFUSED_STATUS, null, null, "{\"ok\":0,\"msg\":\"身份证"));
+            // A provider answer cut short: the status says 200, so the gateway bills it all the same.
+            deliver(ctx, now, new Reply(200, null, null, "{\"ok\":1,\"msg\":\"身份证号与姓名匹配"));
         } else {
             deliver(ctx, now, provider(ctx.request().formAttributes().get("xm"),
                     ctx.request().formAttributes().get("sfz"), ctx.request().formAttributes().get("img"), now));
@@ -408,7 +407,7 @@ public final class ProviderSimulator implements AutoCloseable {
                 Json.MAPPER.createObjectNode().put("ok", 0).put("msg", message).toString());
     }
 
-    /** Sends the reply after the configured latency; only HTTP 200 is billed, as at the real gateway. */
+    /** Sends the reply after the configured latency; billed by its status alone, as at the real gateway. */
     private void deliver(RoutingContext ctx, SimulatorBehaviour now, Reply reply) {
         long delay = now.latencyMillis() + (random.nextDouble() < now.tailRate() ? now.tailMillis() : 0);
         if (delay <= 0) {
@@ -422,7 +421,7 @@ public final class ProviderSimulator implements AutoCloseable {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        (reply.status() == 200 ? billed : notBilled).incrementAndGet();
+        (Billing.ofStatus(reply.status()) == Billing.BILLED ? billed : notBilled).incrementAndGet();
         var response = ctx.response().setStatusCode(reply.status());
         if (reply.errorCode() != null) {
             response.putHeader(HttpProvider.GATEWAY_ERROR_CODE, reply.errorCode())

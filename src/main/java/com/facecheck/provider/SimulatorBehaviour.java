@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param serverErrorRate answered by the gateway with 500/503/504
  * @param timeoutRate     never answered: the client must time out
  * @param resetRate       the connection is closed without an answer
- * @param malformedRate   HTTP 200 with a body that is not the provider's JSON
+ * @param malformedRate   HTTP 200, billed, with a body cut short: not JSON
  * @param callsPerSecond  gateway flow control: calls over this in a second get {@code Throttled by API Flow Control}
  * @param quota           billed calls the subscription has left in all; then {@code Quota Exhausted}
  * @param perIdDaily      provider limit of calls for one ID number in 24 h; then error 8

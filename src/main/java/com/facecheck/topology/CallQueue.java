@@ -1,6 +1,7 @@
 package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.ProviderAnswer;
 import com.facecheck.provider.ProviderCircuit;
@@ -161,7 +162,8 @@ final class CallQueue {
             permits.release();
             completions.add(new Completion(requestId, answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
-                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()), null),
+                            + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()),
+                            Billing.UNKNOWN, null),
                     now));
         });
     }

@@ -2,10 +2,7 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
-import com.facecheck.identity.ChinaCalendar;
-import com.facecheck.identity.IdCheck;
 import com.facecheck.identity.IdNumber;
-import com.facecheck.identity.IdNumbers;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.RequestValidation;
 import java.time.Clock;
@@ -24,12 +21,14 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
 
     private final RequestValidation validation;
     private final KeyedHasher keys;
+    private final Results results;
     private final Clock clock;
     private ProcessorContext<String, CheckedRequest> context;
 
-    CheckRequest(RequestValidation validation, KeyedHasher keys, Clock clock) {
+    CheckRequest(RequestValidation validation, KeyedHasher keys, Results results, Clock clock) {
         this.validation = validation;
         this.keys = keys;
+        this.results = results;
         this.clock = clock;
     }
 
@@ -48,12 +47,8 @@ final class CheckRequest implements Processor<byte[], VerificationRequest, Strin
             checked = checked(personKey(sent.idNumber()), keys.hex("name", sent.name()), sent, null, record);
         } else {
             var rejected = (RequestValidation.Rejected) verdict;
-            var result = Results.local(request, rejected, Instant.ofEpochMilli(record.timestamp()), clock.instant());
+            var result = results.local(request, rejected, Instant.ofEpochMilli(record.timestamp()), clock.instant());
             IdNumber id = rejected.idNumber();
-            if (id == null && request.idNumber() != null
-                    && IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock)) instanceof IdCheck.Valid valid) {
-                id = valid.id(); // rejected for another field: it still takes its person's turn
-            }
             String personKey = id != null ? personKey(id.normalized())
                     : "request:" + keys.hex("request-id", request.requestId());
             checked = checked(personKey, null, request.idOnly(), result, record);

@@ -34,10 +34,11 @@ public final class FacecheckTopology {
     }
 
     /**
-     * @param config Kafka Streams' topology settings; they carry a processor wrapper where one is configured
+     * @param resultBuilder how results show the person
+     * @param config        Kafka Streams' topology settings; they carry a processor wrapper where one is configured
      */
-    public static Topology build(Topics topics, Admission admission, CallSetup calls, Clock clock,
-                                 Duration drainInterval, TopologyConfig config) {
+    public static Topology build(Topics topics, Admission admission, Results resultBuilder, CallSetup calls,
+                                 Clock clock, Duration drainInterval, TopologyConfig config) {
         var requests = topics.requests();
         var byPerson = topics.byPerson();
         var claims = topics.nameClaims();
@@ -52,8 +53,8 @@ public final class FacecheckTopology {
         KStream<String, CheckedRequest> checked = builder.stream(requests.name(),
                         Consumed.with(requests.keySerde(), requests.valueSerde()).withName(REQUESTS))
                 // 2. It is checked: an invalid one gets its result 7 decided, with no call; photos are made to fit.
-                .process(() -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), admission.keys(), clock),
-                        Named.as(CHECK))
+                .process(() -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), admission.keys(),
+                        resultBuilder, clock), Named.as(CHECK))
                 // 3. It moves to the partition of its person: the photo's one trip through Kafka.
                 .repartition(Repartitioned.with(byPerson.keySerde(), byPerson.valueSerde()).withName(byPerson.name()))
                 // 4. A request id seen within the dedup window is dropped: no second call, no second result.
@@ -64,7 +65,7 @@ public final class FacecheckTopology {
                 Consumed.with(answers.keySerde(), answers.valueSerde()).withName(NAME_ANSWERS));
         // 6. A person's requests are served one at a time: the ID cap, the name claim, the call, the result.
         KStream<String, PersonOutput> served = asInput(checked).merge(asInput(nameAnswers), Named.as("merge-" + NAME_ANSWERS))
-                .process(() -> new ServePerson(admission, calls, clock, drainInterval), Named.as(SERVE),
+                .process(() -> new ServePerson(admission, calls, resultBuilder, clock, drainInterval), Named.as(SERVE),
                         ServePerson.PENDING, ServePerson.PHOTOS, ServePerson.ID_RESERVATIONS, DailyCalls.STORE);
         // 7. On the name's partition, the name cap is counted for every partition and instance, and answered.
         builder.stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName(claims.name()))

@@ -3,6 +3,7 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.Masking;
+import com.facecheck.provider.Billing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -63,11 +64,12 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
     /** What the handlers need from the worker. */
-    public record Setup(Topics topics, MeterRegistry meters, Clock clock) {
+    public record Setup(Topics topics, MeterRegistry meters, Clock clock, Results results) {
         public Setup {
             Objects.requireNonNull(topics, "topics");
             Objects.requireNonNull(meters, "meters");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(results, "results");
         }
     }
 
@@ -149,8 +151,9 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
             return "its result 7 (" + checked.rejection().reason() + ") is written";
         }
         String reason = describe(exception, context.processorNodeId());
-        out.add(result(Results.internalError(checked.request(), reason, Instant.ofEpochMilli(checked.receivedAt()),
-                now)));
+        // Failed on its way to its turn: no call was made for it.
+        out.add(result(setup.results().internalError(checked.request(), reason, Billing.UNBILLED,
+                Instant.ofEpochMilli(checked.receivedAt()), now)));
         Headers headers = DeadLetters.headers(checked, 0, INTERNAL_ERROR, reason, now);
         DeadLetters.putFailure(headers, context.processorNodeId(), exception);
         out.add(retryable(checked.request(), headers));

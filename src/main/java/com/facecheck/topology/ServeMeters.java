@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** What serving persons counts. Counters are looked up once, not on every answer. */
-final class ServeMeters {
+public final class ServeMeters {
+
+    /** Provider answers, tagged {@code kind} (the answer's type) and {@code billing}. */
+    public static final String ANSWERS = "facecheck.provider.answers";
 
     private final MeterRegistry meters;
     final Counter idCapRefusals;
@@ -30,9 +33,10 @@ final class ServeMeters {
         this.duplicates = meters.counter(DropDuplicates.METER);
     }
 
-    void answered(ProviderAnswer answer, boolean billed) {
+    void answered(ProviderAnswer answer) {
         String kind = answer.getClass().getSimpleName();
-        answers.computeIfAbsent(kind + billed, k -> meters.counter("facecheck.provider.answers", "kind", kind,
-                "billed", Boolean.toString(billed))).increment();
+        String billing = answer.billing().label();
+        answers.computeIfAbsent(kind + billing, k -> meters.counter(ANSWERS, "kind", kind,
+                "billing", billing)).increment();
     }
 }

@@ -3,6 +3,7 @@ package com.facecheck.topology;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.Masking;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.ProviderAnswer;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
 
     private final Admission admission;
     private final CallSetup setup;
+    private final Results results;
     private final Clock clock;
     private final Duration drainInterval;
     private final CallQueue calls;
@@ -61,9 +63,10 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private CapLedger idCap;
     private DailyCalls budget;
 
-    ServePerson(Admission admission, CallSetup setup, Clock clock, Duration drainInterval) {
+    ServePerson(Admission admission, CallSetup setup, Results results, Clock clock, Duration drainInterval) {
         this.admission = admission;
         this.setup = setup;
+        this.results = results;
         this.clock = clock;
         this.drainInterval = drainInterval;
         this.calls = new CallQueue(setup, clock);
@@ -192,7 +195,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         long now = clock.millis();
         if (!idCap.reserve(next.personKey(), next.requestId(), now)) {
             meters.idCapRefusals.increment();
-            result(Results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
+            result(results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
                     clock.instant()));
             end(next);
             return true;
@@ -218,7 +221,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             if (!answer.granted()) {
                 idCap.release(claiming.personKey(), claiming.requestId(), clock.millis());
                 CheckedRequest checked = claiming.checked();
-                result(Results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
+                result(results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
                         clock.instant()));
                 end(claiming);
                 serveNext(claiming.personKey());
@@ -296,41 +299,31 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
         setup.circuit().record(answer, now);
-        meters.answered(answer, billed(answer));
+        meters.answered(answer);
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return; // already finished by an earlier answer to the same request
         }
-        if (answer instanceof ProviderAnswer.ProviderUnavailable && setup.onUnavailable() == CallSetup.OnUnavailable.PAUSE) {
-            calls.retryFirst(requestId); // not an attempt: the call was refused before the provider saw it
-            return;
+        AfterAnswer next = AfterAnswer.of(call, completion, setup, now);
+        if (next instanceof AfterAnswer.Wait) {
+            calls.retryFirst(requestId);
+        } else if (next instanceof AfterAnswer.Retry retry) {
+            pending.put(requestId, retry.next());
+            calls.schedule(requestId, retry.next().dueAt());
+        } else {
+            writeResult(call, answer, ((AfterAnswer.Final) next).attempts(), Instant.ofEpochMilli(now));
         }
-        if (answer instanceof ProviderAnswer.TransientFailure || answer instanceof ProviderAnswer.Throttled) {
-            int attempts = call.attemptsMade() + 1;
-            long backoff = setup.retry().backoffMillis(attempts);
-            long firstAttemptAt = call.attemptsMade() == 0 ? completion.startedAt() : call.firstAttemptAt();
-            if (setup.retry().allowsAnother(attempts, firstAttemptAt, now, backoff)) {
-                Pending retry = call.retryAt(now + backoff, completion.startedAt());
-                pending.put(requestId, retry);
-                calls.schedule(requestId, retry.dueAt());
-                return;
-            }
-        }
-        writeResult(call, answer, call.attemptsMade() + 1, Instant.ofEpochMilli(now));
-    }
-
-    private static boolean billed(ProviderAnswer answer) {
-        return answer instanceof ProviderAnswer.Verdict v && v.billed();
     }
 
     /**
      * Writes the call's result (and, for failures a replay could fix, the whole request to the dead letters),
-     * gives both cap places back when no call was billed, and serves the person's next request.
+     * gives both cap places back when the call is known not to have been billed, and serves the person's next
+     * request.
      *
      * @param attempts calls made for the request, this one included
      */
     private void writeResult(Pending call, ProviderAnswer answer, int attempts, Instant now) {
         CheckedRequest checked = call.checked();
-        VerificationResult result = Results.fromAnswer(checked.request(), answer, attempts,
+        VerificationResult result = results.fromAnswer(checked.request(), answer, attempts,
                 Instant.ofEpochMilli(checked.receivedAt()), now);
         result(result);
         if (Results.isRetryableFailure(answer)) {
@@ -338,7 +331,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
                     result.requestId(), attempts, result.message());
             deadLetter(call, DeadLetters.headers(checked, attempts, result.reason(), result.message(), now));
         }
-        if (!billed(answer)) {
+        if (answer.billing() == Billing.UNBILLED) {
             givePlacesBack(call);
         }
         end(call);
@@ -375,7 +368,9 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             String what = FailedRecords.describe(failure, FacecheckTopology.SERVE);
             LOG.warn("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
                     requestId, what);
-            result(Results.internalError(checked.request(), what, Instant.ofEpochMilli(checked.receivedAt()), now));
+            // Once admitted to call, a call may have been made: its billing is unknown.
+            result(results.internalError(checked.request(), what, p.stage() == Pending.Stage.CALLING
+                    ? Billing.UNKNOWN : Billing.UNBILLED, Instant.ofEpochMilli(checked.receivedAt()), now));
             Headers headers = DeadLetters.headers(checked, p.attemptsMade(), FailedRecords.INTERNAL_ERROR, what, now);
             DeadLetters.putFailure(headers, FacecheckTopology.SERVE, failure);
             deadLetter(p, headers);

@@ -3,6 +3,7 @@ package com.facecheck.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
+import com.facecheck.provider.Billing;
 import com.facecheck.testing.TestImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +72,13 @@ class DemoCommandTest {
     }
 
     @Test
+    void aNegativePriceIsRefused() {
+        Run run = run("demo", "--price-per-call", "-0.2");
+        assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(run.err()).contains("--price-per-call cannot be negative");
+    }
+
+    @Test
     void aBadPartitionCountIsRefused() {
         Run run = run("demo", "--partitions", "0");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
@@ -96,6 +105,9 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("5/5 requests finished").contains("facecheck.result.verified")
                 .doesNotContain("330106199107079750").doesNotContain("周杰");
+        // f-1's verdict is the one billed call; f-2's provider errors come with HTTP 666, not billed.
+        assertThat(run.out()).containsPattern("Provider calls: 1 billed, [1-9]\\d* not billed, 0 of unknown billing")
+                .contains("Estimated spend: CNY 0.20 = 1 billed × CNY 0.20.");
         List<JsonNode> written = new ArrayList<>();
         for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
             written.add(Json.MAPPER.readTree(line));
@@ -107,7 +119,8 @@ class DemoCommandTest {
         JsonNode letter = written.stream().filter(n -> n.path("topic").asText().equals("facecheck.dlq.retryable"))
                 .findFirst().orElseThrow();
         assertThat(letter.path("value").path("name").asText()).isEqualTo("孙**");
-        assertThat(letter.path("value").path("idNumber").asText()).isEqualTo("4201*****05");
+        assertThat(letter.path("value").path("idNumber").isNull()).as("shown as results show it: not by default")
+                .isTrue();
         assertThat(letter.path("headers").path("facecheck.dlq.reason-code").asText()).isEqualTo("provider-call-failed");
         assertThat(written).filteredOn(n -> n.path("topic").asText().equals("facecheck.dlq.poison"))
                 .extracting(n -> n.path("headers").path("facecheck.dlq.reason").asText())

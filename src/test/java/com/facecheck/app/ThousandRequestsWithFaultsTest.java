@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
@@ -18,6 +19,7 @@ import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
 import com.facecheck.topology.Admission;
+import com.facecheck.topology.ServeMeters;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A thousand requests against a provider that fails 30 % of the calls (server errors, timeouts, resets,
- * malformed answers): every request must end classified, exactly the verdicts billed, and the logs must hold
- * no credential and no person's data.
+ * malformed answers): every request must end classified, every call the provider billed must be counted billed or
+ * of unknown billing, and the logs must hold no credential and no person's data.
  */
 class ThousandRequestsWithFaultsTest {
 
@@ -44,7 +46,7 @@ class ThousandRequestsWithFaultsTest {
     Path stateDir;
 
     @Test
-    void everyRequestIsClassifiedBilledOnlyForVerdictsAndLogsStayClean() throws Exception {
+    void everyRequestIsClassifiedEveryBilledCallCountedAndLogsStayClean() throws Exception {
         String bootstrap = KafkaBroker.bootstrapServers();
         TopicNames names = TestTopics.prefixed("faults.");
         TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
@@ -80,12 +82,20 @@ class ThousandRequestsWithFaultsTest {
                 assertThat(results).extracting(VerificationResult::requestId).doesNotHaveDuplicates();
                 Map<Outcome, Integer> byOutcome = new HashMap<>();
                 results.forEach(r -> byOutcome.merge(r.outcomeEnum(), 1, Integer::sum));
-                long verdicts = results.stream().filter(r -> r.outcomeEnum().isVerdict()).count();
-                assertThat(simulator.billedCalls()).as("billed calls vs verdicts %s", byOutcome).isEqualTo(verdicts);
+                List<VerificationResult> verdicts = results.stream().filter(r -> r.outcomeEnum().isVerdict()).toList();
+                assertThat(verdicts).extracting(VerificationResult::billing).containsOnly("billed");
+                assertThat(simulator.billedCalls()).as("the malformed answers' 200s are billed too, %s", byOutcome)
+                        .isGreaterThan(verdicts.size());
                 assertThat(results.stream().filter(r -> r.attempts() > 1).count()).as("some requests needed retries")
                         .isPositive();
-                assertThat(worker.count("facecheck.provider.answers")).as("every answer is counted, retried ones too")
-                        .isGreaterThan(verdicts);
+                long billed = (long) worker.count(ServeMeters.ANSWERS, "billing", Billing.BILLED.label());
+                long unknown = (long) worker.count(ServeMeters.ANSWERS, "billing", Billing.UNKNOWN.label());
+                // A 200 the worker saw was billed; one whose connection it gave up on first may have been billed too.
+                assertThat(simulator.billedCalls()).as("billed at the provider, against %d (+%d unknown) at the worker",
+                        billed, unknown).isBetween(billed, billed + unknown);
+                assertThat(unknown).as("timeouts and resets").isPositive();
+                assertThat(worker.count(ServeMeters.ANSWERS)).as("every answer is counted, retried ones too")
+                        .isGreaterThan(verdicts.size());
                 assertThat(worker.count("facecheck.provider.unavailable")).as("faults never open the circuit").isZero();
             }
             String logged = logs.text();

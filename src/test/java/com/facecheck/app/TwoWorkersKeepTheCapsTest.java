@@ -186,7 +186,7 @@ class TwoWorkersKeepTheCapsTest {
                     assertThat(refused).allSatisfy(r -> {
                         assertThat(r.outcome()).isEqualTo(Outcome.THROTTLED.outcomeName());
                         assertThat(r.decidedBy()).isEqualTo(VerificationResult.DECIDED_LOCALLY);
-                        assertThat(r.billed()).isFalse();
+                        assertThat(r.billing()).isEqualTo("unbilled");
                         assertThat(r.attempts()).isZero();
                         assertThat(r.reason()).isEqualTo(idBurstIds.contains(r.requestId()) ? "cap-per-id"
                                 : nameBurstIds.contains(r.requestId()) ? "cap-per-name" : "not refused at all");

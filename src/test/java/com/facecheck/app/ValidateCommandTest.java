@@ -45,18 +45,54 @@ class ValidateCommandTest {
                 + v.path("reason").asText("-")).containsExactly("1 true -", "2 true -",
                 "4 false id-number-bad-check-character", "5 false missing-image", "6 false not-a-request");
         JsonNode first = verdicts.get(0);
+        // What a result shows by default, and nothing more of the person.
         assertThat(first.path("name").asText()).isEqualTo("李**");
-        assertThat(first.path("idNumber").asText()).isEqualTo("3502*****3X");
-        assertThat(first.path("birthday").asText()).isEqualTo("1990-01-01");
-        assertThat(first.path("sex").asText()).isEqualTo("男");
-        assertThat(first.path("region").asText()).contains("厦门");
+        assertThat(first.path("personId").asText()).matches("[0-9a-f]{64}");
+        assertThat(first.has("idNumber")).isFalse();
+        assertThat(first.has("birthday")).isFalse();
+        assertThat(first.has("sex")).isFalse();
+        assertThat(first.has("region")).isFalse();
         assertThat(first.path("photo").path("bytesAfter").asInt()).isPositive();
         JsonNode legacy = verdicts.get(1);
         assertThat(legacy.path("idConvertedFrom15").asBoolean()).isTrue();
-        assertThat(legacy.path("birthday").asText()).isEqualTo("1985-05-12");
         assertThat(legacy.path("photo").path("source").asText()).isEqualTo("url");
-        assertThat(out.toString()).doesNotContain("35020319900101123X").doesNotContain("李三").doesNotContain(image.substring(0, 40));
+        assertThat(verdicts.get(3).path("personId").asText()).as("a missing photo, the same person")
+                .isEqualTo(first.path("personId").asText());
+        assertThat(verdicts.get(2).has("personId")).as("no valid ID number").isFalse();
+        assertThat(out.toString()).doesNotContain("35020319900101123X").doesNotContain("3502*****3X")
+                .doesNotContain("李三").doesNotContain(image.substring(0, 40));
         assertThat(err.toString()).contains("validated 5 requests: 2 ok, 2 rejected, 1 not requests");
+    }
+
+    @Test
+    void personFieldsChooseWhatIsPrintedAsResultsWouldShowIt() throws Exception {
+        Path input = Files.write(dir.resolve("legacy.jsonl"), List.of(
+                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\"}"),
+                StandardCharsets.UTF_8);
+
+        JsonNode shown = validate(input, "--person-fields", "birthday,sex,region").get(0);
+
+        assertThat(shown.path("birthday").asText()).isEqualTo("1985-05-12");
+        assertThat(shown.path("sex").asText()).isEqualTo("女");
+        assertThat(shown.path("region").asText()).contains("东城");
+        assertThat(shown.has("idNumber")).isFalse();
+        assertThat(shown.has("name")).as("not asked for").isFalse();
+        assertThat(shown.path("personId").asText()).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void theMaskedIdNumberWithTheBirthdayIsRefusedSayingWhy() throws Exception {
+        Path input = Files.write(dir.resolve("one.jsonl"), List.of("{\"requestId\":\"x\"}"), StandardCharsets.UTF_8);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = FacecheckCli.execute(new String[] {"validate", "--person-fields", "masked-id-number,birthday",
+                input.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(FacecheckCli.USAGE);
+        assertThat(err.toString()).contains("--person-fields").contains("masked-id-number cannot go with birthday")
+                .contains("handful of candidates");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test
@@ -93,7 +129,7 @@ class ValidateCommandTest {
     @Test
     void everyRealWorldCaseGetsTheVerdictExpectedOfIt() throws Exception {
         JsonNode expected = Json.MAPPER.readTree(getClass().getResourceAsStream("/cases/real-world/expected.json"));
-        List<JsonNode> verdicts = validate(realWorldCase("requests.jsonl"));
+        List<JsonNode> verdicts = validate(realWorldCase("requests.jsonl"), "--person-fields", "masked-name,region");
 
         assertThat(verdicts).extracting(v -> v.path("requestId").asText())
                 .containsExactlyInAnyOrderElementsOf(() -> expected.fieldNames());
@@ -127,9 +163,12 @@ class ValidateCommandTest {
         return copy;
     }
 
-    private static List<JsonNode> validate(Path input) throws Exception {
+    private static List<JsonNode> validate(Path input, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("validate"));
+        args.addAll(List.of(options));
+        args.add(input.toString());
         StringWriter out = new StringWriter();
-        int code = FacecheckCli.execute(new String[] {"validate", input.toString()}, new PrintWriter(out, true),
+        int code = FacecheckCli.execute(args.toArray(String[]::new), new PrintWriter(out, true),
                 new PrintWriter(new StringWriter(), true));
         assertThat(code).isZero();
         List<JsonNode> verdicts = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.facecheck.contract.Outcome;
+import com.facecheck.contract.PersonFields;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
@@ -31,6 +32,36 @@ class WorkerConfigTest {
                 .hasMessageContaining("bootstrap servers");
         assertThatThrownBy(() -> config("localhost:9092", "https://p", "short"))
                 .hasMessageContaining("FACECHECK_HASH_SECRET");
+    }
+
+    @Test
+    void resultsShowOnlyTheMaskedNameUnlessConfiguredOtherwise() {
+        WorkerConfig defaults = config("localhost:9092", "https://p", "0123456789abcdef0123");
+        assertThat(defaults.resultPersonFields()).isEqualTo(PersonFields.DEFAULT);
+        assertThat(PersonFields.DEFAULT.fields()).containsExactly(PersonFields.Field.MASKED_NAME);
+
+        PersonFields chosen = PersonFields.parse("birthday, sex,region");
+        WorkerConfig configured = defaults.withResultPersonFields(chosen).withApplicationId("other");
+        assertThat(configured.resultPersonFields().fields())
+                .containsExactly(PersonFields.Field.BIRTHDAY, PersonFields.Field.SEX, PersonFields.Field.REGION);
+        assertThat(configured.toString()).contains("resultPersonFields=[birthday,sex,region]");
+    }
+
+    @Test
+    void theMaskedIdNumberWithBirthdaySexOrRegionIsRefusedWhenConfigured() {
+        for (PersonFields.Field narrowing : new PersonFields.Field[] {PersonFields.Field.BIRTHDAY,
+                PersonFields.Field.SEX, PersonFields.Field.REGION}) {
+            assertThatThrownBy(() -> PersonFields.of(PersonFields.Field.MASKED_ID_NUMBER, narrowing))
+                    .as(narrowing.label()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("masked-id-number cannot go with birthday, sex or region")
+                    .hasMessageContaining("9 for 35020319900101123X");
+        }
+        assertThatThrownBy(() -> PersonFields.parse("masked-id-number,birthday"))
+                .hasMessageContaining("[masked-id-number,birthday]");
+        assertThatThrownBy(() -> PersonFields.parse("masked-name,adress"))
+                .hasMessageContaining("'adress' is not a person field").hasMessageContaining("region");
+        assertThat(PersonFields.parse("masked-name,masked-id-number").fields()).hasSize(2);
+        assertThat(PersonFields.parse("").fields()).as("personId only").isEmpty();
     }
 
     @Test

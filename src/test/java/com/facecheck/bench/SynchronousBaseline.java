@@ -3,16 +3,18 @@ package com.facecheck.bench;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.contract.Outcome;
+import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
-import com.facecheck.identity.Masking;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.HttpProvider;
 import com.facecheck.provider.ProviderAnswer;
 import com.facecheck.topology.FailedRecords;
+import com.facecheck.topology.Results;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -56,16 +58,18 @@ final class SynchronousBaseline implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.credentials(), config.callTimeout(),
                 config.maxInFlight());
-        Topics topics = new Topics(config.topics(),
-                new RequestParser(new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8))));
+        KeyedHasher keys = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
+        Topics topics = new Topics(config.topics(), new RequestParser(keys));
         Clock clock = Clock.systemUTC();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))
-                .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, clock))
+                .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, keys,
+                        config.resultPersonFields(), clock))
                 .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
                         Produced.with(Serdes.String(), topics.resultSerde()));
         Properties properties = Worker.streamsProperties(config);
-        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, new SimpleMeterRegistry(), clock));
+        properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, new SimpleMeterRegistry(), clock,
+                new Results(config.resultPersonFields(), keys)));
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
         streams.start();
@@ -85,12 +89,17 @@ final class SynchronousBaseline implements AutoCloseable {
 
         private final RequestValidation validation;
         private final HttpProvider provider;
+        private final KeyedHasher keys;
+        private final PersonFields fields;
         private final Clock clock;
         private ProcessorContext<String, VerificationResult> context;
 
-        CallAndWait(RequestValidation validation, HttpProvider provider, Clock clock) {
+        CallAndWait(RequestValidation validation, HttpProvider provider, KeyedHasher keys, PersonFields fields,
+                    Clock clock) {
             this.validation = validation;
             this.provider = provider;
+            this.keys = keys;
+            this.fields = fields;
             this.clock = clock;
         }
 
@@ -108,7 +117,7 @@ final class SynchronousBaseline implements AutoCloseable {
                 ProviderAnswer answer = provider.verify(accepted.request()).toCompletableFuture().join();
                 result = fromAnswer(accepted.request(), answer, received);
             } else {
-                result = result(request, Outcome.INVALID_REQUEST, null, "rejected before the call", false,
+                result = result(request, Outcome.INVALID_REQUEST, null, "rejected before the call", Billing.UNBILLED,
                         VerificationResult.DECIDED_LOCALLY, null, received);
             }
             context.forward(record.withKey(request.requestId()).withValue(result));
@@ -117,18 +126,20 @@ final class SynchronousBaseline implements AutoCloseable {
         private VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, Instant received) {
             String by = VerificationResult.DECIDED_BY_PROVIDER;
             if (answer instanceof ProviderAnswer.Verdict v) {
-                return result(request, v.outcome(), v.match(), v.message(), v.billed(), by, answer, received);
+                return result(request, v.outcome(), v.match(), v.message(), v.billing(), by, answer, received);
             }
             Outcome outcome = answer instanceof ProviderAnswer.Refused ? Outcome.INVALID_REQUEST
                     : answer instanceof ProviderAnswer.Throttled ? Outcome.THROTTLED : Outcome.FAILED;
-            return result(request, outcome, null, outcome.providerMessage(), false, by, answer, received);
+            return result(request, outcome, null, outcome.providerMessage(), answer.billing(), by, answer, received);
         }
 
+        /** The person as the worker's results show them, personId included: the same work per result. */
         private VerificationResult result(VerificationRequest request, Outcome outcome, Boolean match, String message,
-                                          boolean billed, String decidedBy, ProviderAnswer answer, Instant received) {
+                                          Billing billing, String decidedBy, ProviderAnswer answer, Instant received) {
+            String personId = answer == null ? null : PersonFields.personId(keys, request.idNumber());
             return new VerificationResult(request.requestId(), outcome.code(), outcome.outcomeName(), match, message,
-                    null, Masking.name(request.name()), Masking.idNumber(request.idNumber()), null, null, null, billed,
-                    answer == null ? 0 : 1, decidedBy, answer == null ? null : answer.providerRequestId(),
+                    null, personId, fields.name(request.name()), fields.idNumber(request.idNumber()), null, null, null,
+                    billing.label(), answer == null ? 0 : 1, decidedBy, answer == null ? null : answer.providerRequestId(),
                     request.consentId(), request.source(), received, clock.instant(), request.metadata());
         }
     }

@@ -47,6 +47,20 @@ class RequestValidationTest {
     }
 
     @Test
+    void aValidIdNumberIsReportedWhateverElseIsMissingSoTheRequestKeepsItsPersonsTurn() {
+        for (var verdict : new RequestValidation.Verdict[] {validate(" ", "35020319900101123x", IMAGE, null),
+                validate("李三", "35020319900101123X", null, null)}) {
+            assertThat(verdict).isInstanceOfSatisfying(RequestValidation.Rejected.class,
+                    rejected -> assertThat(rejected.idNumber().normalized()).isEqualTo("35020319900101123X"));
+        }
+        assertThat(validate(null, "350203199001011230", IMAGE, null)).isInstanceOfSatisfying(
+                RequestValidation.Rejected.class, rejected -> {
+                    assertThat(rejected.reason()).isEqualTo("missing-name");
+                    assertThat(rejected.idNumber()).isNull();
+                });
+    }
+
+    @Test
     void aPhotoUrlIsSentInTheFormABrowserRequests() {
         var verdict = validate("李三", "35020319900101123X", null, " HTTPS://中国.example/p/a b.jpg ");
         assertThat(verdict).isInstanceOfSatisfying(RequestValidation.Accepted.class, accepted -> {

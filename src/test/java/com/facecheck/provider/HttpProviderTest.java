@@ -1,6 +1,7 @@
 package com.facecheck.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
@@ -10,9 +11,20 @@ import com.facecheck.testing.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +107,7 @@ class HttpProviderTest {
             var answer = call(provider, person.name(), person.idNumber());
             assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.Verdict.class, v -> {
                 assertThat(v.outcome()).isEqualTo(outcome);
-                assertThat(v.billed()).isTrue();
+                assertThat(v.billing()).isEqualTo(Billing.BILLED);
                 assertThat(v.match()).isEqualTo(outcome == Outcome.VERIFIED);
                 assertThat(v.birthday()).matches("\\d{4}-\\d{2}-\\d{2}");
                 assertThat(v.providerRequestId()).isNotBlank();
@@ -130,6 +143,7 @@ class HttpProviderTest {
         assertThat(call(provider, "测试*", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> {
             assertThat(r.reason()).isEqualTo("provider-refused");
             assertThat(r.message()).isEqualTo("存在*字符，视为调试数据。止于当前结果。");
+            assertThat(r.billing()).as("HTTP 666").isEqualTo(Billing.UNBILLED);
         });
         assertThat(call(provider, "李三", "350203199001011230"))
                 .isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> assertThat(r.message()).isEqualTo("错误的身份证号码"));
@@ -185,7 +199,10 @@ class HttpProviderTest {
                 Duration.ofSeconds(5), 2)) {
             // The provider vendor's sample code turns verification off; a self-signed certificate must fail.
             assertThat(call(client, "李三", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
-                    f -> assertThat(f.message()).containsAnyOf("SSL", "Certificate", "certificate", "PKIX"));
+                    f -> {
+                        assertThat(f.message()).containsAnyOf("SSL", "Certificate", "certificate", "PKIX");
+                        assertThat(f.billing()).as("no TLS session, no request").isEqualTo(Billing.UNBILLED);
+                    });
         } finally {
             tls.close();
             certificate.delete();
@@ -193,14 +210,103 @@ class HttpProviderTest {
     }
 
     @Test
-    void aRefusedConnectionIsATransientFailure() throws Exception {
+    void aRefusedConnectionIsATransientFailureAndNotBilled() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         try (var nowhere = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + closedPort), AUTH, Duration.ofSeconds(2), 2)) {
-            assertThat(call(nowhere, "李三", "35020319900101123X")).isInstanceOf(ProviderAnswer.TransientFailure.class);
+            assertThat(call(nowhere, "李三", "35020319900101123X")).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
+                    f -> assertThat(f.billing()).isEqualTo(Billing.UNBILLED));
         }
+    }
+
+    @Test
+    void aConnectThatTimesOutIsNotBilled() throws Exception {
+        // A listening socket that never accepts: once its backlog is full, the kernel ignores further connects.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            boolean hangs = false;
+            for (int i = 0; i < 8 && !hangs; i++) {
+                Socket socket = new Socket();
+                queued.add(socket);
+                try {
+                    socket.connect(full.getLocalSocketAddress(), 300);
+                } catch (SocketTimeoutException e) {
+                    hangs = true;
+                }
+            }
+            assumeTrue(hangs, "this system refuses or accepts connects to a full backlog instead of letting them hang");
+            try (var slow = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + full.getLocalPort()), AUTH,
+                    Duration.ofMillis(500), 2)) {
+                assertThat(call(slow, "李三", "35020319900101123X")).isInstanceOfSatisfying(
+                        ProviderAnswer.TransientFailure.class, f -> {
+                            assertThat(f.message()).contains("ConnectTimeoutException");
+                            assertThat(f.billing()).isEqualTo(Billing.UNBILLED);
+                        });
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServerThatTakesTheRequestAndNeverAnswersMayHaveBilledIt() throws Exception {
+        HttpServer silent = vertx.createHttpServer().requestHandler(req -> { })
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (var client = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + silent.actualPort()), AUTH,
+                Duration.ofMillis(300), 2)) {
+            assertThat(call(client, "李三", "35020319900101123X")).isInstanceOfSatisfying(
+                    ProviderAnswer.TransientFailure.class, f -> {
+                        assertThat(f.message()).contains("TimeoutException");
+                        assertThat(f.billing()).isEqualTo(Billing.UNKNOWN);
+                    });
+        } finally {
+            silent.close();
+        }
+    }
+
+    @Test
+    void aConnectionClosedMidCallMayHaveBeenBilled() throws Exception {
+        HttpServer hangsUp = vertx.createHttpServer().requestHandler(req -> req.connection().close())
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The status came back, the body did not: the client cannot see the 200, so it cannot say "billed".
+        NetServer cutShort = vertx.createNetServer().connectHandler(socket -> socket.handler(request -> socket
+                        .write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ok\":1").onComplete(written -> socket.close())))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try (var first = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + hangsUp.actualPort()), AUTH,
+                Duration.ofSeconds(5), 2);
+             var second = new HttpProvider(vertx, ProviderUrl.of("http://127.0.0.1:" + cutShort.actualPort()), AUTH,
+                     Duration.ofSeconds(5), 2)) {
+            for (HttpProvider client : List.of(first, second)) {
+                assertThat(call(client, "李三", "35020319900101123X")).isInstanceOfSatisfying(
+                        ProviderAnswer.TransientFailure.class, f -> assertThat(f.billing()).isEqualTo(Billing.UNKNOWN));
+            }
+        } finally {
+            hangsUp.close();
+            cutShort.close();
+        }
+    }
+
+    @Test
+    void onlyFailuresBeforeTheRequestCouldLeaveAreKnownToBeFree() {
+        assertThat(HttpProvider.billingOf(new ConnectException("Connection refused"))).isEqualTo(Billing.UNBILLED);
+        assertThat(HttpProvider.billingOf(new ConnectTimeoutException("connection timed out"))).isEqualTo(Billing.UNBILLED);
+        assertThat(HttpProvider.billingOf(new NoRouteToHostException("No route to host"))).isEqualTo(Billing.UNBILLED);
+        assertThat(HttpProvider.billingOf(new UnknownHostException("Failed to resolve 'nowhere.invalid'")))
+                .isEqualTo(Billing.UNBILLED);
+        assertThat(HttpProvider.billingOf(new SSLHandshakeException("Failed to create SSL connection")))
+                .isEqualTo(Billing.UNBILLED);
+        assertThat(HttpProvider.billingOf(new IllegalStateException("wrapped", new ConnectException("refused"))))
+                .isEqualTo(Billing.UNBILLED);
+        // The pool's timeout comes both while waiting for a connection and while waiting for the answer.
+        assertThat(HttpProvider.billingOf(new NoStackTraceTimeoutException("The timeout period of 300ms has been"
+                + " exceeded while executing POST /facecheck"))).isEqualTo(Billing.UNKNOWN);
+        assertThat(HttpProvider.billingOf(new HttpClosedException("Connection was closed"))).isEqualTo(Billing.UNKNOWN);
+        assertThat(HttpProvider.billingOf(new SocketException("Connection reset"))).isEqualTo(Billing.UNKNOWN);
+        assertThat(HttpProvider.billingOf(new IllegalStateException("anything else"))).isEqualTo(Billing.UNKNOWN);
     }
 
     @Test
@@ -214,7 +320,8 @@ class HttpProviderTest {
         for (String message : new String[] {"Quota Exhausted", "Api Market Subscription quota exhausted", "Quota Expired",
                 "User Arrears", "Unauthorized", "Invalid AppCode `not exists`", "Expiry of Authorization"}) {
             assertThat(gatewaySays("403", "X403", message, null)).as(message)
-                    .isInstanceOf(ProviderAnswer.ProviderUnavailable.class);
+                    .isInstanceOf(ProviderAnswer.ProviderUnavailable.class)
+                    .extracting(ProviderAnswer::billing).isEqualTo(Billing.UNBILLED);
         }
     }
 
@@ -229,12 +336,34 @@ class HttpProviderTest {
     @Test
     void serverErrorsAndUnreadableAnswersAreTransientAndKeepTheRequestId() throws Exception {
         assertThat(gatewaySays("503", "X503SU", "Service Unavailable", null))
-                .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f -> assertThat(f.providerRequestId()).isEqualTo("gw-req-1"));
+                .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f -> {
+                    assertThat(f.providerRequestId()).isEqualTo("gw-req-1");
+                    assertThat(f.billing()).isEqualTo(Billing.UNBILLED);
+                });
         assertThat(gatewaySays("504", "D504TO", "Backend service request timeout", null)).isInstanceOf(ProviderAnswer.TransientFailure.class);
         assertThat(gatewaySays("200", null, null, "<html>oops 35020319900101123X</html>"))
                 .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f ->
                         assertThat(f.message()).contains("not a JSON object").doesNotContain("35020319900101123X"));
         assertThat(gatewaySays("200", null, null, "{\"ok\":1,\"error\":42}")).isInstanceOf(ProviderAnswer.TransientFailure.class);
+    }
+
+    @Test
+    void everyTwoHundredIsBilledWhateverItsBodySays() throws Exception {
+        assertThat(gatewaySays("200", null, null, "{\"ok\":1,\"msg\":\"身份证号与姓"))
+                .isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class, f -> {
+                    assertThat(f.message()).contains("HTTP 200").contains("not a JSON object");
+                    assertThat(f.billing()).isEqualTo(Billing.BILLED);
+                });
+        assertThat(gatewaySays("200", null, null, "{\"ok\":1,\"error\":42}")).extracting(ProviderAnswer::billing)
+                .isEqualTo(Billing.BILLED);
+        assertThat(gatewaySays("200", null, null, "{\"ok\":0,\"msg\":\"错误的身份证号码key\"}"))
+                .isInstanceOfSatisfying(ProviderAnswer.Refused.class, r -> assertThat(r.billing())
+                        .as("the provider's refusals come with 666; one with 200 is billed").isEqualTo(Billing.BILLED));
+        assertThat(gatewaySays("200", null, null, "{\"ok\":0,\"error\":8,\"msg\":\"查询过于频繁\"}"))
+                .isInstanceOfSatisfying(ProviderAnswer.Throttled.class, t -> assertThat(t.billing()).isEqualTo(Billing.BILLED));
+        assertThat(gatewaySays("204", null, null, null)).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
+                f -> assertThat(f.billing()).isEqualTo(Billing.BILLED));
+        assertThat(gatewaySays("302", null, null, null)).extracting(ProviderAnswer::billing).isEqualTo(Billing.UNBILLED);
     }
 
     @Test
@@ -309,6 +438,7 @@ class HttpProviderTest {
                             : gatewaySays(Integer.toString(status), null, null, "<html>" + status + "</html>");
                     assertThat(answer.getClass().getSimpleName()).as(status + (gatewayMade ? " from the gateway: " : ": ")
                             + row.group()).isEqualTo(row.group(4));
+                    assertThat(answer.billing()).as("not a 2xx: " + row.group()).isEqualTo(Billing.UNBILLED);
                     if (answer instanceof ProviderAnswer.Refused refused) {
                         assertThat(row.group(5)).as(row.group()).contains("`" + refused.reason() + "`");
                     }

@@ -1,11 +1,15 @@
 package com.facecheck.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
@@ -13,7 +17,9 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,16 +112,41 @@ class SimulatorBehaviourTest {
     }
 
     @Test
-    void everyFaultKindIsClassifiedAsATransientFailure() throws Exception {
-        for (SimulatorBehaviour faulty : new SimulatorBehaviour[] {
-                SimulatorBehaviour.wellBehaved().withFaults(1, 0, 0, 0),
-                SimulatorBehaviour.wellBehaved().withFaults(0, 1, 0, 0),
-                SimulatorBehaviour.wellBehaved().withFaults(0, 0, 1, 0),
-                SimulatorBehaviour.wellBehaved().withFaults(0, 0, 0, 1)}) {
-            simulator.behaviour(faulty);
-            assertThat(verified()).as(faulty.toString()).isInstanceOf(ProviderAnswer.TransientFailure.class);
+    void everyFaultKindIsClassifiedAsATransientFailureBilledAsItsStatusSays() throws Exception {
+        Map<SimulatorBehaviour, Billing> faults = new LinkedHashMap<>();
+        faults.put(SimulatorBehaviour.wellBehaved().withFaults(1, 0, 0, 0), Billing.UNBILLED);
+        faults.put(SimulatorBehaviour.wellBehaved().withFaults(0, 1, 0, 0), Billing.UNKNOWN);
+        faults.put(SimulatorBehaviour.wellBehaved().withFaults(0, 0, 1, 0), Billing.UNKNOWN);
+        faults.put(SimulatorBehaviour.wellBehaved().withFaults(0, 0, 0, 1), Billing.BILLED);
+        for (var fault : faults.entrySet()) {
+            simulator.behaviour(fault.getKey());
+            assertThat(verified()).as(fault.getKey().toString()).isInstanceOfSatisfying(ProviderAnswer.TransientFailure.class,
+                    f -> assertThat(f.billing()).isEqualTo(fault.getValue()));
         }
-        assertThat(simulator.billedCalls()).isZero();
+        assertThat(simulator.billedCalls()).as("the malformed answer's 200").isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedAnswerIsATwoHundredWithABodyThatIsNotJsonAndIsBilled() throws Exception {
+        simulator.behaviour(SimulatorBehaviour.wellBehaved().withFaults(0, 0, 0, 1.0));
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        Map<String, String> form = Map.of("xm", person.name(), "sfz", person.idNumber(), "img", IMAGE);
+        WebClient raw = WebClient.create(vertx);
+        try {
+            var request = raw.post(port, "127.0.0.1", "/facecheck");
+            new Credentials.AppCodeAuth(APP_CODE).headers("POST", "/facecheck", form).forEach(request::putHeader);
+            MultiMap body = MultiMap.caseInsensitiveMultiMap();
+            form.forEach(body::add);
+            var response = request.sendForm(body).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> Json.MAPPER.readTree(response.bodyAsString()))
+                    .isInstanceOf(JsonProcessingException.class);
+            assertThat(simulator.billedCalls()).isEqualTo(1);
+            assertThat(simulator.notBilledCalls()).isZero();
+        } finally {
+            raw.close();
+        }
     }
 
     @Test

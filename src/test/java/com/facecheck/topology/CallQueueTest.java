@@ -93,7 +93,7 @@ class CallQueueTest {
         queue.schedule("r", 0); // e.g. resumed by a revived task while already queued
         queue.dispatch(owner);
         queue.schedule("r", 0); // and again while its call is in flight
-        answers.get("r").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        answers.get("r").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
         queue.dispatch(owner);
         assertThat(sent).containsExactly("r");
 

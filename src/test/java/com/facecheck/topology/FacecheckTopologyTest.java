@@ -3,10 +3,12 @@ package com.facecheck.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Outcome;
+import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.Billing;
 import com.facecheck.provider.CallPermits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.facecheck.provider.ProviderCircuit;
@@ -80,6 +82,7 @@ class FacecheckTopologyTest {
     private static final KeyedHasher KEYS = new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
     private Admission admission = Admission.defaults(KEYS);
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
+    private PersonFields personFields = PersonFields.DEFAULT;
 
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
@@ -115,9 +118,10 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
-        props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock));
-        driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, calls(onUnavailable), clock,
-                Duration.ofMillis(20), new TopologyConfig(new StreamsConfig(props))), props, NOW);
+        Results results = new Results(personFields, KEYS);
+        props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock, results));
+        driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, results, calls(onUnavailable),
+                clock, Duration.ofMillis(20), new TopologyConfig(new StreamsConfig(props))), props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -136,8 +140,82 @@ class FacecheckTopologyTest {
         assertThat(result.message()).isEqualTo("未传入人像图片img");
         assertThat(result.decidedBy()).isEqualTo("local");
         assertThat(result.name()).isEqualTo("李**");
-        assertThat(result.idNumber()).isEqualTo("3502*****3X");
+        assertThat(result.billing()).isEqualTo("unbilled");
         assertThat(callOrder).isEmpty();
+    }
+
+    @Test
+    void byDefaultAResultShowsThePersonOnlyByPersonIdAndMaskedName() throws Exception {
+        String id = "35020319900101123X";
+        send(request("v1", "李三", id));
+        calls.get("v1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "身份证号与姓名匹配，照片核验成功。",
+                "1990-01-01", "男", "福建省厦门市思明区", "gw-v1"));
+        advance(Duration.ofMillis(25));
+        send("{\"requestId\":\"v2\",\"name\":\"李三\",\"idNumber\":\"" + id + "\"}"); // no photo: decided here
+        send(request("v3", "李三", TestIds.idNumber(900)));
+        send("{\"requestId\":\"v4\",\"name\":\"李三\",\"idNumber\":\"350203199001011230\"}"); // bad check character
+
+        VerificationResult verified = onlyResult(Outcome.VERIFIED);
+        String json = new String(new JsonSerde<>(VerificationResult.class).serializer().serialize("t", verified),
+                StandardCharsets.UTF_8);
+        assertThat(verified.name()).isEqualTo("李**");
+        assertThat(verified.personId()).matches("[0-9a-f]{64}");
+        assertThat(verified.idNumber()).isNull();
+        assertThat(verified.birthday()).isNull();
+        assertThat(verified.sex()).isNull();
+        assertThat(verified.region()).isNull();
+        assertThat(json).doesNotContain("3502").doesNotContain("123X").doesNotContain("1990").doesNotContain("男")
+                .doesNotContain("思明").doesNotContain("idNumber").doesNotContain("birthday");
+        // Not the worker's own key for the person: a result gives nothing to look up in its stores and topics.
+        assertThat(verified.personId()).isNotEqualTo(KEYS.hex("id-number", id));
+
+        List<VerificationResult> invalid = results(Outcome.INVALID_REQUEST).readValuesToList();
+        assertThat(invalid).extracting(VerificationResult::requestId).containsExactlyInAnyOrder("v2", "v4");
+        VerificationResult local = invalid.stream().filter(r -> r.requestId().equals("v2")).findFirst().orElseThrow();
+        assertThat(local.personId()).as("the same person, decided here or by the provider")
+                .isEqualTo(verified.personId());
+        assertThat(invalid.stream().filter(r -> r.requestId().equals("v4")).findFirst().orElseThrow().personId())
+                .as("no usable ID number, no personId").isNull();
+        verdict("v3");
+        assertThat(onlyResult(Outcome.VERIFIED).personId()).as("another person").isNotNull()
+                .isNotEqualTo(verified.personId());
+    }
+
+    @Test
+    void configuredBirthdaySexAndRegionAreShownAndTheMaskedIdNumberIsNot() {
+        personFields = PersonFields.of(PersonFields.Field.BIRTHDAY, PersonFields.Field.SEX, PersonFields.Field.REGION);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        send(request("c1", "李三", "35020319900101123X"));
+        calls.get("c1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", "1990-01-01", "男",
+                "福建省厦门市思明区", null));
+        advance(Duration.ofMillis(25));
+        send("{\"requestId\":\"c2\",\"name\":\"李三\",\"idNumber\":\"11010519491231002X\"}");
+
+        VerificationResult verified = onlyResult(Outcome.VERIFIED);
+        assertThat(verified).extracting(VerificationResult::birthday, VerificationResult::sex, VerificationResult::region)
+                .containsExactly("1990-01-01", "男", "福建省厦门市思明区");
+        assertThat(verified.idNumber()).isNull();
+        assertThat(verified.name()).as("not configured").isNull();
+        assertThat(verified.personId()).isNotNull();
+        VerificationResult local = onlyResult(Outcome.INVALID_REQUEST);
+        assertThat(local.birthday()).isEqualTo("1949-12-31");
+        assertThat(local.sex()).isEqualTo("女");
+        assertThat(local.region()).as("read from the ID number").contains("朝阳");
+        assertThat(local.idNumber()).isNull();
+    }
+
+    @Test
+    void aFailureBilledByItsStatusSaysSoInTheResultAndTheMetric() {
+        send(request("b200"));
+        calls.get("b200").complete(new ProviderAnswer.TransientFailure("HTTP 200 with a body that is not a JSON object",
+                Billing.BILLED, "gw-b"));
+        advance(Duration.ofMillis(25));
+
+        VerificationResult failed = onlyResult(Outcome.FAILED);
+        assertThat(failed.reason()).isEqualTo("provider-call-failed");
+        assertThat(failed.billing()).isEqualTo("billed");
+        assertThat(meters.get("facecheck.provider.answers").tag("kind", "TransientFailure").tag("billing", "billed")
+                .counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -150,13 +228,13 @@ class FacecheckTopologyTest {
         assertThat(results(Outcome.FACE_MISMATCH).isEmpty()).isTrue();
 
         calls.get("r2").complete(new ProviderAnswer.Verdict(Outcome.FACE_MISMATCH, false, "身份证号与姓名匹配，照片核验失败。",
-                "1990-01-01", "男", "福建省厦门市思明区", true, "gw-1"));
+                "1990-01-01", "男", "福建省厦门市思明区", "gw-1"));
         advance(Duration.ofMillis(25));
 
         VerificationResult result = onlyResult(Outcome.FACE_MISMATCH);
         assertThat(result.error()).isEqualTo(1);
         assertThat(result.outcome()).isEqualTo("face-mismatch");
-        assertThat(result.billed()).isTrue();
+        assertThat(result.billing()).isEqualTo("billed");
         assertThat(result.attempts()).isEqualTo(1);
         assertThat(result.providerRequestId()).isEqualTo("gw-1");
         assertThat(result.receivedAt()).isEqualTo(NOW);
@@ -167,12 +245,13 @@ class FacecheckTopologyTest {
     @Test
     void aFailedCallYieldsResultNineAndTheWholeRequestOnTheRetryableDeadLetters() {
         send(request("r3"));
-        calls.get("r3").complete(new ProviderAnswer.TransientFailure("gateway HTTP 503: Service Unavailable", "gw-3"));
+        calls.get("r3").complete(new ProviderAnswer.TransientFailure("gateway HTTP 503: Service Unavailable",
+                Billing.UNBILLED, "gw-3"));
         advance(Duration.ofMillis(25));
 
         VerificationResult result = onlyResult(Outcome.FAILED);
         assertThat(result.reason()).isEqualTo("provider-call-failed");
-        assertThat(result.billed()).isFalse();
+        assertThat(result.billing()).isEqualTo("unbilled");
 
         TestOutputTopic<String, VerificationRequest> dlq = retryableDeadLetters();
         TestRecord<String, VerificationRequest> letter = dlq.readRecord();
@@ -189,7 +268,7 @@ class FacecheckTopologyTest {
     void codesMappedToOneTopicShareIt() {
         send(request("r4"));
         send(request("r5"));
-        calls.get("r4").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        calls.get("r4").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", Billing.UNBILLED, null));
         calls.get("r5").complete(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null));
         advance(Duration.ofMillis(25));
 
@@ -218,7 +297,7 @@ class FacecheckTopologyTest {
         retry = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5));
         restart(CallSetup.OnUnavailable.DEAD_LETTER);
         send(request("r8"));
-        calls.get("r8").complete(new ProviderAnswer.TransientFailure("gateway HTTP 504", null));
+        calls.get("r8").complete(new ProviderAnswer.TransientFailure("gateway HTTP 504", Billing.UNBILLED, null));
         advance(Duration.ofMillis(25));
         assertThat(callOrder).containsExactly("r8");
         assertThat(pendingStore().get("r8").attemptsMade()).isEqualTo(1);
@@ -226,7 +305,7 @@ class FacecheckTopologyTest {
 
         advance(Duration.ofMillis(1100));
         assertThat(callOrder).containsExactly("r8", "r8");
-        calls.get("r8").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        calls.get("r8").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
         advance(Duration.ofMillis(25));
 
         assertThat(onlyResult(Outcome.VERIFIED).attempts()).isEqualTo(2);
@@ -238,11 +317,11 @@ class FacecheckTopologyTest {
         retry = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(5));
         restart(CallSetup.OnUnavailable.DEAD_LETTER);
         send(request("r9"));
-        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", Billing.UNBILLED, null));
         advance(Duration.ofMillis(25));
         advance(Duration.ofMillis(200));
         assertThat(callOrder).containsExactly("r9", "r9");
-        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", null));
+        calls.get("r9").complete(new ProviderAnswer.Throttled("查询过于频繁，请稍后再试。", Billing.UNBILLED, null));
         advance(Duration.ofMillis(25));
 
         VerificationResult result = onlyResult(Outcome.THROTTLED);
@@ -269,7 +348,7 @@ class FacecheckTopologyTest {
 
         advance(Duration.ofSeconds(30)); // the probe: one call, the oldest waiting request
         assertThat(callOrder).containsExactly("a", "a");
-        calls.get("a").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        calls.get("a").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
         advance(Duration.ofMillis(25));
         advance(Duration.ofMillis(25));
 
@@ -303,7 +382,7 @@ class FacecheckTopologyTest {
         advance(Duration.ofSeconds(30)); // the probe goes with the next request; the provider is back
         send(request("d4"));
         assertThat(callOrder).containsExactly("d1", "d4");
-        calls.get("d4").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true, null));
+        calls.get("d4").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
         advance(Duration.ofMillis(25));
         assertThat(circuit.isOpen()).isFalse();
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("d4");
@@ -344,7 +423,7 @@ class FacecheckTopologyTest {
     @Test
     void aReplayFromTheDeadLettersIsNotADuplicate() {
         send(request("r10"));
-        calls.get("r10").complete(new ProviderAnswer.TransientFailure("connection reset", null));
+        calls.get("r10").complete(new ProviderAnswer.TransientFailure("connection reset", Billing.UNKNOWN, null));
         advance(Duration.ofMillis(25));
         assertThat(onlyResult(Outcome.FAILED).requestId()).isEqualTo("r10");
 
@@ -373,7 +452,7 @@ class FacecheckTopologyTest {
         VerificationResult refused = onlyResult(Outcome.THROTTLED);
         assertThat(refused.requestId()).isEqualTo("p6");
         assertThat(refused.reason()).isEqualTo("cap-per-id");
-        assertThat(refused.billed()).isFalse();
+        assertThat(refused.billing()).isEqualTo("unbilled");
         assertThat(refused.decidedBy()).isEqualTo("local");
 
         // 24 h after p1 was called it has left every window with the next request; p2–p5 have not.
@@ -428,7 +507,7 @@ class FacecheckTopologyTest {
         restart(CallSetup.OnUnavailable.DEAD_LETTER);
         String id = TestIds.idNumber(700);
         send(request("f1", "钱七", id));
-        calls.get("f1").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", null));
+        calls.get("f1").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", Billing.UNBILLED, null));
         advance(Duration.ofMillis(25));
         send(request("f2", "钱七", id));
         verdict("f2");
@@ -439,6 +518,34 @@ class FacecheckTopologyTest {
                 .extracting(VerificationResult::requestId, VerificationResult::error, VerificationResult::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("f1", 9, "provider-call-failed"),
                         org.assertj.core.groups.Tuple.tuple("f3", 8, "cap-per-id"));
+    }
+
+    @Test
+    void aCallThatMayHaveBeenBilledIsNotTriedAgainAndKeepsItsPlaces() {
+        retry = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(5));
+        admission = admission.withCaps(2, 20);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        String id = TestIds.idNumber(701);
+        send(request("u1", "钱七", id));
+        calls.get("u1").complete(new ProviderAnswer.TransientFailure("call failed before an answer came back"
+                + " (TimeoutException)", Billing.UNKNOWN, null));
+        advance(Duration.ofMillis(25));
+        send(request("u2", "钱八", id));
+        calls.get("u2").complete(new ProviderAnswer.TransientFailure("HTTP 200 with a body that is not a JSON object",
+                Billing.BILLED, null));
+        advance(Duration.ofMillis(25));
+        advance(Duration.ofSeconds(1)); // long past any backoff
+        send(request("u3", "钱九", id));
+
+        assertThat(callOrder).as("neither is called again: a second call could be paid twice")
+                .containsExactly("u1", "u2");
+        assertThat(results(Outcome.THROTTLED).readValuesToList()) // 8 and 9 share a topic here
+                .extracting(VerificationResult::requestId, VerificationResult::error, VerificationResult::billing,
+                        VerificationResult::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("u1", 9, "unknown", "provider-call-failed"),
+                        org.assertj.core.groups.Tuple.tuple("u2", 9, "billed", "provider-call-failed"),
+                        org.assertj.core.groups.Tuple.tuple("u3", 8, "unbilled", "cap-per-id"));
+        assertThat(retryableDeadLetters().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("u1", "u2");
     }
 
     @Test
@@ -488,7 +595,7 @@ class FacecheckTopologyTest {
         }
         int probes = callOrder.size();
         assertThat(probes).isGreaterThan(5);
-        calls.get("o").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", null)); // back, but shaky
+        calls.get("o").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", Billing.UNBILLED, null)); // back, but shaky
         advance(Duration.ofMillis(25));
         advance(Duration.ofMillis(200));
         verdict("o");
@@ -503,7 +610,7 @@ class FacecheckTopologyTest {
         String idNumber = TestIds.idNumber(777);
         send(request("q1", "李三", idNumber));
         send(request("q2", "李三", idNumber));
-        calls.get("q1").complete(new ProviderAnswer.Verdict(null, null, "?", null, null, null, true, "gw-q1"));
+        calls.get("q1").complete(new ProviderAnswer.Verdict(null, null, "?", null, null, null, "gw-q1"));
         advance(Duration.ofMillis(25));
 
         VerificationResult failed = onlyResult(Outcome.FAILED);
@@ -532,6 +639,7 @@ class FacecheckTopologyTest {
         assertThat(failed.requestId()).isEqualTo("t1");
         assertThat(failed.reason()).isEqualTo("provider-call-failed");
         assertThat(failed.message()).contains("IllegalStateException").doesNotContain(TestIds.idNumber(0));
+        assertThat(failed.billing()).as("the client may have sent the request before it threw").isEqualTo("unknown");
         assertThat(callOrder).containsExactly("t2");
     }
 
@@ -541,7 +649,7 @@ class FacecheckTopologyTest {
     }
 
     private void verdict(String requestId) {
-        calls.get(requestId).complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, true,
+        calls.get(requestId).complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null,
                 null));
         advance(Duration.ofMillis(25));
     }
