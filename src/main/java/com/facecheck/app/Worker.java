@@ -1,5 +1,6 @@
 package com.facecheck.app;
 
+import com.facecheck.ops.TopicSetup;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.KeyedHasher;

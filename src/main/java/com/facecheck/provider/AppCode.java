@@ -29,7 +29,7 @@ public final class AppCode {
         return "APPCODE " + value;
     }
 
-    boolean matchesAuthorization(String header) {
+    public boolean matchesAuthorization(String header) {
         return header != null && java.security.MessageDigest.isEqual(
                 header.strip().getBytes(StandardCharsets.UTF_8), authorizationHeader().getBytes(StandardCharsets.UTF_8));
     }

@@ -33,7 +33,7 @@ public enum Billing {
     }
 
     /** The gateway's rule: a status from 200 to 299 is billed, any other is not. */
-    static Billing ofStatus(int status) {
+    public static Billing ofStatus(int status) {
         return status >= 200 && status < 300 ? BILLED : UNBILLED;
     }
 }

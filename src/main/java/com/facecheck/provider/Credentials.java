@@ -130,7 +130,7 @@ public sealed interface Credentials {
          * followed by a line feed; then one {@code name:value} line per signed header; then the path with the
          * form parameters sorted by name, values not URL-encoded.
          */
-        static String stringToSign(String method, String accept, String contentType, String path, Map<String, String> form,
+        public static String stringToSign(String method, String accept, String contentType, String path, Map<String, String> form,
                                    TreeMap<String, String> signed) {
             StringBuilder s = new StringBuilder();
             s.append(method.toUpperCase(Locale.ROOT)).append('\n')
@@ -154,7 +154,7 @@ public sealed interface Credentials {
             return s.toString();
         }
 
-        static String signature(byte[] appSecret, String stringToSign) {
+        public static String signature(byte[] appSecret, String stringToSign) {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(appSecret, "HmacSHA256"));
@@ -164,11 +164,11 @@ public sealed interface Credentials {
             }
         }
 
-        String appKey() {
+        public String appKey() {
             return appKey;
         }
 
-        String appSecret() {
+        public String appSecret() {
             return new String(appSecret, StandardCharsets.UTF_8);
         }
 

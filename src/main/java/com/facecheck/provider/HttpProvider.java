@@ -30,11 +30,11 @@ import javax.net.ssl.SSLHandshakeException;
 public final class HttpProvider implements Provider, AutoCloseable {
 
     /** The gateway's own error header: present means the gateway answered, not the provider. */
-    static final String GATEWAY_ERROR_CODE = "X-Ca-Error-Code";
-    static final String GATEWAY_ERROR_MESSAGE = "X-Ca-Error-Message";
-    static final String REQUEST_ID = "X-Ca-Request-Id";
+    public static final String GATEWAY_ERROR_CODE = "X-Ca-Error-Code";
+    public static final String GATEWAY_ERROR_MESSAGE = "X-Ca-Error-Message";
+    public static final String REQUEST_ID = "X-Ca-Request-Id";
     /** The provider's own status for {@code ok=0} answers; it is not billed. */
-    static final int PROVIDER_REFUSED_STATUS = 666;
+    public static final int PROVIDER_REFUSED_STATUS = 666;
 
     private static final int EXCERPT_CHARS = 160;
     /** Exceptions of the HTTP stack wrap one or two others; a cycle of causes must not loop an event-loop thread. */

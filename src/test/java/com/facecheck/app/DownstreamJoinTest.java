@@ -1,13 +1,14 @@
 package com.facecheck.app;
 
+import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
-import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.simulator.ProviderSimulator;
+import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;

@@ -1,5 +1,7 @@
 package com.facecheck.app;
 
+import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
@@ -8,7 +10,7 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestTopics;

@@ -1,5 +1,7 @@
 package com.facecheck.app;
 
+import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Outcome;
@@ -7,11 +9,11 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Billing;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
-import com.facecheck.provider.SimulatedIdentity;
-import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.simulator.SimulatedIdentity;
+import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;

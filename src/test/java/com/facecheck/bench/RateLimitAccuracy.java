@@ -1,14 +1,14 @@
 package com.facecheck.bench;
 
-import com.facecheck.app.EmbeddedKafka;
-import com.facecheck.app.OutputCollector;
-import com.facecheck.app.TopicSetup;
+import com.facecheck.local.EmbeddedKafka;
+import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.TopicSetup;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
-import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;

@@ -1,6 +1,6 @@
 package com.facecheck.bench;
 
-import com.facecheck.app.FacecheckCli;
+import com.facecheck.cli.FacecheckCli;
 import com.facecheck.contract.Json;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;

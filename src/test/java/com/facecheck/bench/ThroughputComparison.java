@@ -1,8 +1,8 @@
 package com.facecheck.bench;
 
-import com.facecheck.app.EmbeddedKafka;
-import com.facecheck.app.OutputCollector;
-import com.facecheck.app.TopicSetup;
+import com.facecheck.local.EmbeddedKafka;
+import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.TopicSetup;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.contract.Json;

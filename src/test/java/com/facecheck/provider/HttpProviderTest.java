@@ -1,5 +1,6 @@
 package com.facecheck.provider;
 
+import com.facecheck.simulator.ProviderSimulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,6 +1,6 @@
 package com.facecheck.testing;
 
-import com.facecheck.app.EmbeddedKafka;
+import com.facecheck.local.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

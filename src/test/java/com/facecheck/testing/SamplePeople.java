@@ -1,8 +1,8 @@
 package com.facecheck.testing;
 
 import com.facecheck.contract.Outcome;
-import com.facecheck.provider.ProviderSimulator;
-import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.simulator.ProviderSimulator;
+import com.facecheck.simulator.SimulatedIdentity;
 import java.util.List;
 
 /** People from the simulator's bundled registry, picked by the answer the simulator gives for them. */

@@ -2,7 +2,7 @@ package com.facecheck.testing;
 
 import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
-import com.facecheck.provider.SimulatedIdentity;
+import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.topology.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;

@@ -1,4 +1,4 @@
-package com.facecheck.provider;
+package com.facecheck.simulator;
 
 /** The gateway's per-second flow control, as a fixed one-second window. */
 final class FlowControl {

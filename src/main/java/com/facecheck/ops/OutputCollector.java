@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.ops;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.facecheck.provider;
+package com.facecheck.simulator;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,11 @@
-package com.facecheck.provider;
+package com.facecheck.simulator;
 
+import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Billing;
+import com.facecheck.provider.Credentials;
+import com.facecheck.provider.HttpProvider;
+import com.facecheck.provider.ProviderAnswer;
+import com.facecheck.provider.ProviderUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.ops;
 
 import com.facecheck.topology.TopicNames;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class TopicSetup {
     }
 
     /** The topics of {@code names} that do not exist, in the order of {@link TopicNames#all()}. */
-    static List<String> missing(Admin admin, TopicNames names)
+    public static List<String> missing(Admin admin, TopicNames names)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         return names.all().stream().filter(topic -> !existing.contains(topic)).toList();

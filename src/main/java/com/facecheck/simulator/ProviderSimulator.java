@@ -1,5 +1,9 @@
-package com.facecheck.provider;
+package com.facecheck.simulator;
 
+import com.facecheck.provider.AppCode;
+import com.facecheck.provider.Billing;
+import com.facecheck.provider.Credentials;
+import com.facecheck.provider.HttpProvider;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.identity.CheckCharacter;

@@ -1,5 +1,11 @@
-package com.facecheck.app;
+package com.facecheck.cli;
 
+import com.facecheck.app.Worker;
+import com.facecheck.app.WorkerConfig;
+import com.facecheck.local.EmbeddedKafka;
+import com.facecheck.local.TempDirs;
+import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.TopicSetup;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.Outcome;
@@ -9,7 +15,7 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Billing;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
+import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.topology.ServeMeters;
 import com.facecheck.topology.TopicNames;

@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.local;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

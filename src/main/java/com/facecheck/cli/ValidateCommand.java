@@ -1,4 +1,4 @@
-package com.facecheck.app;
+package com.facecheck.cli;
 
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;

@@ -1,10 +1,10 @@
-package com.facecheck.app;
+package com.facecheck.cli;
 
 import com.facecheck.contract.Json;
 import com.facecheck.provider.Credentials;
-import com.facecheck.provider.ProviderSimulator;
-import com.facecheck.provider.SimulatedIdentity;
-import com.facecheck.provider.SimulatorBehaviour;
+import com.facecheck.simulator.ProviderSimulator;
+import com.facecheck.simulator.SimulatedIdentity;
+import com.facecheck.simulator.SimulatorBehaviour;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintWriter;

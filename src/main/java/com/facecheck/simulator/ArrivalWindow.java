@@ -1,4 +1,4 @@
-package com.facecheck.provider;
+package com.facecheck.simulator;
 
 import java.util.ArrayDeque;
 
