@@ -53,6 +53,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -71,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @ParentCommand
+    private FacecheckCli cli;
 
     @Option(names = "--requests", paramLabel = "FILE",
             description = "JSON lines in the request contract (default: the bundled sample covering every outcome)")
@@ -164,8 +168,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<byte[]> readRequests() {
         if (requestsFile != null && !Files.isRegularFile(requestsFile)) {
-            throw new CliError("--requests " + requestsFile + ": no such file. Give a file of JSON lines,"
-                    + " one request per line, or leave the option out to use the bundled sample");
+            throw new CliError("--requests " + requestsFile + ": " + (Files.isDirectory(requestsFile) ? "is a folder"
+                    : "no such file") + ". Give a file of JSON lines, one request per line, or leave the option out to"
+                    + " use the bundled sample");
         }
         try (InputStream in = requestsFile == null ? DemoCommand.class.getResourceAsStream(BUNDLED_REQUESTS)
                 : Files.newInputStream(requestsFile)) {
@@ -194,6 +199,10 @@ final class DemoCommand implements Callable<Integer> {
             throw new CliError("--price-per-call cannot be negative: give what one billed call costs, in CNY");
         }
         if (outFile != null) {
+            if (Files.isDirectory(outFile)) {
+                throw new CliError("--out " + outFile + " is a folder: give the path of a file to write, such as "
+                        + outFile.resolve("demo-results.jsonl"));
+            }
             Path parent = outFile.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
                 throw new CliError("--out " + outFile + ": the folder " + parent + " does not exist or is not writable");
@@ -218,9 +227,9 @@ final class DemoCommand implements Callable<Integer> {
         return provider;
     }
 
-    private static Credentials credentialsFromEnvironment() {
+    private Credentials credentialsFromEnvironment() {
         try {
-            return Credentials.fromEnvironment(System.getenv());
+            return Credentials.fromEnvironment(cli.environment());
         } catch (IllegalArgumentException e) {
             throw new CliError("--provider-url needs the provider's credentials: " + e.getMessage());
         }
@@ -283,30 +292,36 @@ final class DemoCommand implements Callable<Integer> {
         long local = 0;
         List<String> localReasons = new ArrayList<>();
         Map<String, Integer> capRefusals = new TreeMap<>();
+        long providerThrottled = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
             if (names.results().containsValue(r.topic())) {
                 VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
+                boolean throttled = result.error() == Outcome.THROTTLED.code();
                 if (VerificationResult.DECIDED_LOCALLY.equals(result.decidedBy())) {
                     local++;
                     localReasons.add(result.reason());
-                    if (result.error() == Outcome.THROTTLED.code()) {
+                    if (throttled) {
                         capRefusals.merge(result.reason(), 1, Integer::sum);
                     }
+                } else if (throttled) {
+                    providerThrottled++;
                 }
             }
         }
         out.println();
-        out.printf(Locale.ROOT, "%d requests sent: %d results (%d decided locally, without a call), %d poison,"
-                        + " %d retryable dead letters.%n", sent, results, local,
-                counts.get(names.poisonDeadLetters()), counts.get(names.retryableDeadLetters()));
+        int poison = counts.get(names.poisonDeadLetters());
+        out.printf(Locale.ROOT, "%d requests sent = %d with a result (%d decided locally, without a call) + %d poison"
+                        + " + %d duplicates dropped (same requestId within 24 h: no call, no second result)%s.%n",
+                sent, results, local, poison, duplicates,
+                results + poison + duplicates == sent ? "" : " — these do not add up: see the topics above");
+        out.printf(Locale.ROOT, "%d of the results are failures a replay could fix: each also has its request on %s.%n",
+                counts.get(names.retryableDeadLetters()), names.retryableDeadLetters());
         if (!localReasons.isEmpty()) {
             out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
         }
-        out.printf(Locale.ROOT, "Duplicates dropped (same requestId within 24 h: no call, no second result): %d.%n",
-                duplicates);
-        out.printf(Locale.ROOT, "Refused at a 24-hour cap (result 8, no call): %d%s.%n",
-                capRefusals.values().stream().mapToInt(Integer::intValue).sum(),
-                capRefusals.isEmpty() ? "" : " " + capRefusals);
+        out.printf(Locale.ROOT, "Result 8 from our own 24-hour caps (no call): %d%s; from the provider (its limit,"
+                        + " after a call): %d.%n", capRefusals.values().stream().mapToInt(Integer::intValue).sum(),
+                capRefusals.isEmpty() ? "" : " " + capRefusals, providerThrottled);
         if (simulator != null) {
             out.printf(Locale.ROOT, "Provider simulator: %d billed calls, %d not billed.%n",
                     simulator.billedCalls(), simulator.notBilledCalls());

@@ -1,6 +1,8 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.BuildVersion;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +21,17 @@ public final class FacecheckCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** The environment the commands read settings and credentials from: the process's, or a test's. */
+    private final Map<String, String> environment;
+
+    private FacecheckCli(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
@@ -30,7 +43,12 @@ public final class FacecheckCli implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new FacecheckCli());
+        return execute(args, out, err, System.getenv());
+    }
+
+    /** As {@link #execute(String[], PrintWriter, PrintWriter)}, reading {@code environment} instead of the process's. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        CommandLine cli = new CommandLine(new FacecheckCli(environment));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignored) -> {
@@ -52,12 +70,11 @@ public final class FacecheckCli implements Runnable {
         return cli.execute(args);
     }
 
-    /** The version from the jar's manifest, or "development" when run from classes. */
+    /** The version the build wrote. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = FacecheckCli.class.getPackage().getImplementationVersion();
-            return new String[] {"facecheck-streams " + (version == null ? "development" : version)};
+            return new String[] {"facecheck-streams " + BuildVersion.current()};
         }
     }
 }

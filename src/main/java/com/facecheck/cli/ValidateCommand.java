@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -40,6 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @ParentCommand
+    private FacecheckCli cli;
 
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "JSON lines to check; '-' or nothing reads stdin")
     private String input;
@@ -169,10 +173,15 @@ final class ValidateCommand implements Callable<Integer> {
      * Derived request ids and personIds match the worker's only under the same secret; without one, a random key
      * gives ids that are stable within this run only.
      */
-    private static KeyedHasher hasher() {
-        String secret = System.getenv("FACECHECK_HASH_SECRET");
-        byte[] configured = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
-        if (KeyedHasher.isUsable(configured)) {
+    private KeyedHasher hasher() {
+        String secret = cli.environment().get("FACECHECK_HASH_SECRET");
+        if (secret != null) {
+            byte[] configured = secret.getBytes(StandardCharsets.UTF_8);
+            if (!KeyedHasher.isUsable(configured)) {
+                // Ids under another key would not match the worker's: better no output than misleading output.
+                throw new CliError("FACECHECK_HASH_SECRET is set but shorter than " + KeyedHasher.MIN_SECRET_BYTES
+                        + " bytes; set it to the worker's secret, or unset it for ids stable within this run only");
+            }
             return new KeyedHasher(configured);
         }
         byte[] random = new byte[32];

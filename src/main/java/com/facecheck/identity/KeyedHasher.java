@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyedHasher {
 
     private static final String ALGORITHM = "HmacSHA256";
-    private static final int MIN_SECRET_BYTES = 16;
+    public static final int MIN_SECRET_BYTES = 16;
 
     private final SecretKeySpec key;
 

@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for the gateway and provider, for the demo, the tests and benchmarks: same endpoint, same
@@ -54,6 +58,10 @@ public final class ProviderSimulator implements AutoCloseable {
     /** The registry bundled with the product; its identities are synthetic. */
     public static final String DEFAULT_REGISTRY = "/simulator/identities.json";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSimulator.class);
+    /** The provider's words for base64 data that is not a picture (answered with error 4, billed). */
+    private static final Pattern ERROR_CODE = Pattern.compile("\"error\":(\\d+)");
+    static final String NOT_AN_IMAGE = "BASE64人像图片错误：无法处理图片信息";
     private static final int MAX_NAME_CHARS = 50;
     private static final int MAX_ID_CHARS = 18;
     private static final int MAX_IMAGE_CHARS = 100 * 1024;
@@ -74,6 +82,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile SimulatorBehaviour behaviour = SimulatorBehaviour.wellBehaved();
+    private volatile boolean logCalls;
     private HttpServer server;
 
     /** A gateway or provider answer: gateway answers carry an error code and message header. */
@@ -160,6 +169,11 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private static List<SimulatedIdentity> readIdentities(InputStream in) throws IOException {
         return Json.MAPPER.readValue(in, new TypeReference<List<SimulatedIdentity>>() { });
+    }
+
+    /** Logs one line per call, the person masked: for the simulator run on its own, not for load tests. */
+    public void logCalls(boolean on) {
+        this.logCalls = on;
     }
 
     /** Changes how the simulator behaves from the next call on. */
@@ -253,9 +267,11 @@ public final class ProviderSimulator implements AutoCloseable {
             deliver(ctx, now, Reply.gateway(503, "X503SU", "Service Unavailable"));
         } else if ((roll -= now.timeoutRate()) < 0) {
             timeouts.incrementAndGet();
+            logCall(ctx, "no answer (the client must time out)");
             vertx.setTimer(HANG_MILLIS, id -> ctx.request().connection().close());
         } else if ((roll -= now.resetRate()) < 0) {
             resets.incrementAndGet();
+            logCall(ctx, "connection closed without an answer");
             ctx.request().connection().close();
         } else if ((roll -= now.malformedRate()) < 0) {
             // A provider answer cut short: the status says 200, so the gateway bills it all the same.
@@ -357,6 +373,9 @@ public final class ProviderSimulator implements AutoCloseable {
         if (!person.name().equals(xm)) {
             return verdict(Outcome.NAME_MISMATCH, sfz, xm, null);
         }
+        if (!PhotoUrls.isUrl(img) && !isPicture(img)) {
+            return verdict(Outcome.PHOTO_UNUSABLE, NOT_AN_IMAGE, sfz, xm, person.address());
+        }
         if (Boolean.FALSE.equals(person.photoOnFile())) {
             return verdict(Outcome.NO_PHOTO_ON_FILE, sfz, xm, person.address());
         }
@@ -384,9 +403,13 @@ public final class ProviderSimulator implements AutoCloseable {
     }
 
     private static Reply verdict(Outcome outcome, String sfz, String xm, String address) {
+        return verdict(outcome, outcome.providerMessage(), sfz, xm, address);
+    }
+
+    private static Reply verdict(Outcome outcome, String message, String sfz, String xm, String address) {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("ok", 1)
-                .put("msg", outcome.providerMessage())
+                .put("msg", message)
                 .put("xm", Masking.name(xm))
                 .put("sfz", Masking.idNumber(sfz))
                 .put("match", outcome == Outcome.VERIFIED)
@@ -413,6 +436,12 @@ public final class ProviderSimulator implements AutoCloseable {
 
     /** Sends the reply after the configured latency; billed by its status alone, as at the real gateway. */
     private void deliver(RoutingContext ctx, SimulatorBehaviour now, Reply reply) {
+        if (logCalls) {
+            // The status and codes only: the body holds the birthday, sex and region beside the masked ID number.
+            Matcher error = ERROR_CODE.matcher(reply.body());
+            logCall(ctx, "HTTP " + reply.status() + (reply.errorCode() == null ? "" : " " + reply.errorCode())
+                    + (error.find() ? ", error " + error.group(1) : ""));
+        }
         long delay = now.latencyMillis() + (random.nextDouble() < now.tailRate() ? now.tailMillis() : 0);
         if (delay <= 0) {
             send(ctx, reply);
@@ -453,14 +482,43 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private void changeBehaviour(RoutingContext ctx) {
         try {
-            // Records cannot be updated in place: merge the given fields into the current ones and build anew.
-            ObjectNode merged = Json.MAPPER.valueToTree(behaviour);
-            merged.setAll((ObjectNode) Json.MAPPER.readTree(ctx.body().asString()));
-            behaviour = Json.MAPPER.treeToValue(merged, SimulatorBehaviour.class);
+            behaviour = SimulatorBehaviour.changed(behaviour, ctx.body().asString());
             showBehaviour(ctx);
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException e) {
             ctx.response().setStatusCode(400).end("not a valid behaviour: " + e.getMessage());
         }
+    }
+
+    private void logCall(RoutingContext ctx, String answer) {
+        if (logCalls) {
+            var form = ctx.request().formAttributes();
+            LOG.info("call for {} {}: {}", Masking.name(form.get("xm")), Masking.idNumber(form.get("sfz")), answer);
+        }
+    }
+
+    /** Whether base64 photo data is a JPEG, PNG or WebP picture, by its first bytes as the provider would find. */
+    private static boolean isPicture(String img) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(img.length() > 64 ? img.substring(0, 64) : img);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return startsWith(bytes, 0xFF, 0xD8, 0xFF) || startsWith(bytes, 0x89, 'P', 'N', 'G')
+                || (startsWith(bytes, 'R', 'I', 'F', 'F') && bytes.length >= 12 && bytes[8] == 'W' && bytes[9] == 'E'
+                && bytes[10] == 'B' && bytes[11] == 'P');
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isEmpty(String value) {

@@ -1,6 +1,12 @@
 package com.facecheck.simulator;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.facecheck.contract.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the simulator misbehaves, switchable at run time over {@code PUT /admin/behaviour}: added latency with an
@@ -18,7 +24,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param perIdDaily      provider limit of calls for one ID number in 24 h; then error 8
  * @param perNameDaily    provider limit of calls for one name in 24 h; then error 8
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record SimulatorBehaviour(long latencyMillis, double tailRate, long tailMillis, double serverErrorRate,
                                  double timeoutRate, double resetRate, double malformedRate, int callsPerSecond,
                                  long quota, int perIdDaily, int perNameDaily) {
@@ -34,6 +39,55 @@ public record SimulatorBehaviour(long latencyMillis, double tailRate, long tailM
         }
         if (latencyMillis < 0 || tailMillis < 0) {
             throw new IllegalArgumentException("latencies cannot be negative");
+        }
+    }
+
+    /** The setting names, as JSON spells them. */
+    public static final List<String> SETTINGS = Arrays.stream(SimulatorBehaviour.class.getRecordComponents())
+            .map(component -> component.getName()).toList();
+
+    /**
+     * {@code base} with the settings given in {@code json} changed: a JSON object of some of {@link #SETTINGS}.
+     * A setting that does not exist is refused rather than ignored, since a misspelt fault rate would otherwise
+     * leave a test or load run without the faults it was meant to have.
+     *
+     * @throws IllegalArgumentException saying which setting is wrong and why, without quoting the input
+     */
+    public static SimulatorBehaviour changed(SimulatorBehaviour base, String json) {
+        JsonNode changes;
+        try {
+            changes = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (changes == null || !changes.isObject()) {
+            throw new IllegalArgumentException("not a JSON object of settings; the settings are "
+                    + String.join(", ", SETTINGS));
+        }
+        List<String> unknown = new ArrayList<>();
+        changes.fieldNames().forEachRemaining(name -> {
+            if (!SETTINGS.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("no such setting: " + String.join(", ", unknown) + "; the settings are "
+                    + String.join(", ", SETTINGS));
+        }
+        ObjectNode merged = Json.MAPPER.valueToTree(base);
+        changes.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNumber()) {
+                throw new IllegalArgumentException(field.getKey() + " must be a number");
+            }
+            merged.set(field.getKey(), field.getValue());
+        });
+        try {
+            return Json.MAPPER.treeToValue(merged, SimulatorBehaviour.class);
+        } catch (JsonProcessingException e) {
+            // The record's own checks (rates 0–1, no negative latency) arrive wrapped.
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new IllegalArgumentException(cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : "a setting has a value of the wrong kind (" + e.getOriginalMessage() + ")");
         }
     }
 

@@ -79,6 +79,27 @@ class DemoCommandTest {
     }
 
     @Test
+    void foldersGivenForFilesAreRefusedBeforeAnythingRuns() {
+        Run out = run("demo", "--out", dir.toString());
+        assertThat(out.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(out.err().strip()).doesNotContain("\n").contains("--out").contains("is a folder");
+        assertThat(out.out()).doesNotContain("Starting");
+
+        Run requests = run("demo", "--requests", dir.toString());
+        assertThat(requests.exitCode()).isEqualTo(FacecheckCli.USAGE);
+        assertThat(requests.err().strip()).doesNotContain("\n").contains("--requests").contains("is a folder");
+    }
+
+    @Test
+    void versionIsTheOneThisBuildWasMadeAs() throws Exception {
+        Run run = run("--version");
+        String pom = Files.readString(Path.of("pom.xml"));
+        String version = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().strip()).isEqualTo("facecheck-streams " + version);
+    }
+
+    @Test
     void aBadPartitionCountIsRefused() {
         Run run = run("demo", "--partitions", "0");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
@@ -105,6 +126,14 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("5/5 requests finished").contains("facecheck.result.verified")
                 .doesNotContain("330106199107079750").doesNotContain("周杰");
+        assertThat(run.out()).as("the summary adds up")
+                .contains("5 requests sent = 3 with a result (1 decided locally, without a call) + 2 poison + 0"
+                        + " duplicates dropped")
+                .doesNotContain("do not add up")
+                .contains("1 of the results are failures a replay could fix: each also has its request on"
+                        + " facecheck.dlq.retryable")
+                .contains("Result 8 from our own 24-hour caps (no call): 0; from the provider (its limit, after a"
+                        + " call): 0.");
         // f-1's verdict is the one billed call; f-2's provider errors come with HTTP 666, not billed.
         assertThat(run.out()).containsPattern("Provider calls: 1 billed, [1-9]\\d* not billed, 0 of unknown billing")
                 .contains("Estimated spend: CNY 0.20 = 1 billed × CNY 0.20.");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +145,18 @@ class ValidateCommandTest {
                 assertThat(verdict.path("region").asText()).contains(want.path("regionContains").asText());
             }
         }
+    }
+
+    @Test
+    void aHashSecretTooShortToBeTheWorkersIsAUsageErrorNotRandomIds() throws Exception {
+        Path input = Files.writeString(dir.resolve("one.jsonl"), "{\"requestId\":\"r1\"}\n");
+        StringWriter err = new StringWriter();
+        int code = FacecheckCli.execute(new String[] {"validate", input.toString()}, new PrintWriter(new StringWriter(),
+                true), new PrintWriter(err, true), Map.of("FACECHECK_HASH_SECRET", "short"));
+
+        assertThat(code).isEqualTo(FacecheckCli.USAGE);
+        assertThat(err.toString().strip()).doesNotContain("\n").contains("FACECHECK_HASH_SECRET")
+                .contains("shorter than 16 bytes").doesNotContain("short\"");
     }
 
     @Test

@@ -32,6 +32,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.facecheck.testing.CapturedLogs;
+import com.facecheck.identity.Masking;
+import java.nio.charset.StandardCharsets;
 
 /** The simulator's limits, faults and admin endpoint, seen through the real client. */
 class SimulatorBehaviourTest {
@@ -191,5 +194,47 @@ class SimulatorBehaviourTest {
         assertThat(counters.getLong("billed")).isEqualTo(1L);
         assertThat(counters.getInteger("maxCallsInFlight")).isEqualTo(1);
         admin.close();
+    }
+
+    @Test
+    void aMisspeltSettingIsRefusedNamingItAndTheSettingsThatExist() throws Exception {
+        WebClient admin = WebClient.create(vertx);
+        var refused = admin.put(port, "127.0.0.1", "/admin/behaviour")
+                .sendBuffer(Buffer.buffer("{\"timeoutRates\":0.5}")).toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        admin.close();
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.bodyAsString()).contains("no such setting: timeoutRates").contains("timeoutRate");
+        assertThatThrownBy(() -> SimulatorBehaviour.changed(SimulatorBehaviour.wellBehaved(), "{\"quota\":\"lots\"}"))
+                .hasMessage("quota must be a number");
+        assertThat(SimulatorBehaviour.changed(SimulatorBehaviour.wellBehaved(), "{\"quota\":3}").quota()).isEqualTo(3);
+    }
+
+    @Test
+    void aPhotoThatIsNotAPictureIsNeverVerified() throws Exception {
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        String notAPicture = Base64.getEncoder().encodeToString("this is not a picture at all".getBytes(
+                StandardCharsets.UTF_8));
+        ProviderAnswer answer = client.verify(new VerificationRequest("r", person.name(), person.idNumber(),
+                notAPicture, null, null, null, null)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(answer).isInstanceOfSatisfying(ProviderAnswer.Verdict.class, verdict -> {
+            assertThat(verdict.outcome()).isEqualTo(Outcome.PHOTO_UNUSABLE);
+            assertThat(verdict.message()).isEqualTo("BASE64人像图片错误：无法处理图片信息");
+        });
+    }
+
+    @Test
+    void eachCallIsLoggedOnOneLineWithThePersonMasked() throws Exception {
+        simulator.logCalls(true);
+        var person = SamplePeople.answering(Outcome.VERIFIED);
+        try (CapturedLogs logs = new CapturedLogs()) {
+            verified();
+            assertThat(logs.text().lines().filter(line -> line.contains("call for"))).singleElement()
+                    .satisfies(line -> assertThat(line).contains("HTTP 200").contains("error 0")
+                            .contains(Masking.idNumber(person.idNumber())).doesNotContain(person.idNumber())
+                            .doesNotContain(person.name()));
+        }
     }
 }
