@@ -41,17 +41,22 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** shutdown.drain-timeout's default: far beyond a call's timeout, inside a pod's usual grace period. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final HttpProvider provider;
     private final KafkaStreams streams;
     private final MeterRegistry meters;
+    private final CallPermits.InFlight calls;
 
-    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, MeterRegistry meters) {
+    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, MeterRegistry meters,
+                   CallPermits.InFlight calls) {
         this.vertx = vertx;
         this.provider = provider;
         this.streams = streams;
         this.meters = meters;
+        this.calls = calls;
     }
 
     /**
@@ -95,7 +100,7 @@ public final class Worker implements AutoCloseable {
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        Worker worker = new Worker(vertx, provider, streams, meters);
+        Worker worker = new Worker(vertx, provider, streams, meters, inFlight);
         try {
             streams.start();
             worker.awaitRunning();
@@ -200,12 +205,35 @@ public final class Worker implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the worker to start", e);
+            throw new IllegalStateException("interrupted while waiting for the worker", e);
         }
     }
 
+    /** Stops as {@link #close(Duration)} does, waiting up to {@link #DEFAULT_DRAIN_TIMEOUT} for calls in flight. */
     @Override
     public void close() {
+        close(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /**
+     * Hands the tasks over without a call to repeat: no call starts any more, the calls in flight are waited for
+     * (up to {@code drainTimeout}) until their answers are taken and their results forwarded, and Kafka Streams
+     * then closes, committing those results. Only a call still unanswered at the timeout is made again by the
+     * tasks' next owner.
+     */
+    public void close(Duration drainTimeout) {
+        calls.stopStarting();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (calls.unfinished() > 0 && System.nanoTime() < deadline
+                && streams.state() == KafkaStreams.State.RUNNING) {
+            sleep(10);
+        }
+        if (calls.unfinished() > 0) {
+            LOG.warn("stopping with {} calls unanswered after {} s: the tasks' next owner calls for them again",
+                    calls.unfinished(), drainTimeout.toSeconds());
+        } else {
+            LOG.info("every call started was answered and its result written; stopping");
+        }
         streams.close(Duration.ofSeconds(30));
         provider.close();
         vertx.close();

@@ -20,10 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CallPermits {
 
-    /** The worker-wide cap on calls in flight, shared by all tasks of one worker. */
+    /**
+     * The worker-wide cap on calls in flight, shared by all tasks of one worker, and the count of calls whose
+     * answers no task has taken yet: a worker that stops waits for that count to reach zero, so that it hands its
+     * tasks over with every answered call's result written and no call to repeat.
+     */
     public static final class InFlight {
         private final int max;
         private final AtomicInteger current = new AtomicInteger();
+        private final AtomicInteger unfinished = new AtomicInteger();
+        private volatile boolean stopped;
 
         public InFlight(int max) {
             if (max < 1) {
@@ -33,6 +39,9 @@ public final class CallPermits {
         }
 
         boolean tryAcquire() {
+            if (stopped) {
+                return false;
+            }
             while (true) {
                 int now = current.get();
                 if (now >= max) {
@@ -46,6 +55,16 @@ public final class CallPermits {
 
         void release() {
             current.decrementAndGet();
+        }
+
+        /** No call starts from now on: the worker is stopping. */
+        public void stopStarting() {
+            stopped = true;
+        }
+
+        /** Calls started whose answers no task has taken yet: in flight, or answered and waiting. */
+        public int unfinished() {
+            return unfinished.get();
         }
     }
 
@@ -127,5 +146,15 @@ public final class CallPermits {
     /** The call that held a permit has ended. */
     public void release() {
         inFlight.release();
+    }
+
+    /** A call really started with the permit: its answer is owed to a task. */
+    public void callStarted() {
+        inFlight.unfinished.incrementAndGet();
+    }
+
+    /** A task took a call's answer, or dropped it because the task closed. */
+    public void answerTaken() {
+        inFlight.unfinished.decrementAndGet();
     }
 }

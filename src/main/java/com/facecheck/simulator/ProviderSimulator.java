@@ -217,6 +217,11 @@ public final class ProviderSimulator implements AutoCloseable {
         return arrivals.count();
     }
 
+    /** Calls that have arrived and are not yet answered (or closed). */
+    public int callsInFlight() {
+        return inFlight.get();
+    }
+
     /** The most calls that had arrived and were not yet answered (or closed) at any one moment. */
     public int maxCallsInFlight() {
         return maxInFlight.get();

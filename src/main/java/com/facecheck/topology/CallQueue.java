@@ -48,6 +48,8 @@ final class CallQueue {
     private final Set<String> queued = new HashSet<>();
     /** Started and not yet drained: in flight, or answered and waiting in {@link #completions}. */
     private final Set<String> inFlight = new HashSet<>();
+    /** Set when the task closes: answers that arrive later are dropped (the task's next owner calls again). */
+    private boolean closed;
 
     CallQueue(CallSetup setup, Clock clock) {
         this.setup = setup;
@@ -63,6 +65,24 @@ final class CallQueue {
         ready.clear();
         scheduled.clear();
         queued.clear();
+    }
+
+    /**
+     * The task closes (moved, stopped, or to be revived): answers not yet taken can no longer be written by it, and
+     * are dropped, so that the worker does not wait for them.
+     */
+    synchronized void close() {
+        closed = true;
+        Completion dropped;
+        while ((dropped = completions.poll()) != null) {
+            inFlight.remove(dropped.requestId());
+            permits.answerTaken();
+        }
+    }
+
+    /** A revived task takes answers again. */
+    synchronized void reopen() {
+        closed = false;
     }
 
     /**
@@ -151,6 +171,7 @@ final class CallQueue {
     private void start(VerificationRequest request, long now) {
         String requestId = request.requestId();
         inFlight.add(requestId);
+        permits.callStarted();
         CompletionStage<ProviderAnswer> call;
         try {
             call = setup.provider().verify(request);
@@ -160,7 +181,7 @@ final class CallQueue {
         }
         call.whenComplete((answer, failure) -> {
             permits.release();
-            completions.add(new Completion(requestId, answer != null ? answer
+            answered(new Completion(requestId, answer != null ? answer
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
                             + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()),
                             Billing.UNKNOWN, null),
@@ -168,11 +189,20 @@ final class CallQueue {
         });
     }
 
+    private synchronized void answered(Completion completion) {
+        if (closed) {
+            permits.answerTaken();
+        } else {
+            completions.add(completion);
+        }
+    }
+
     /** Hands every answer that has arrived to {@code finish}, on the calling (stream) thread. */
     void drain(Consumer<Completion> finish) {
         Completion completion;
         while ((completion = completions.poll()) != null) {
             inFlight.remove(completion.requestId());
+            permits.answerTaken();
             finish.accept(completion);
         }
     }

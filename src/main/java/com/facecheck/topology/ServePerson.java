@@ -95,6 +95,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         this.budget = new DailyCalls(context.getStateStore(DailyCalls.STORE), DailyCalls.share(
                 setup.budget().dailyCalls(), setup.budget().partitions(), context.taskId().partition()));
         // A revived task is initialised again: what was in memory is rebuilt from the restored stores.
+        calls.reopen();
         calls.clearWaiting();
         turns.clear();
         restoredAdmitted.clear();
@@ -112,6 +113,11 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             answered((NameAnswer) value);
         }
         drainAndDispatch();
+    }
+
+    @Override
+    public void close() {
+        calls.close();
     }
 
     private void resume() {
