@@ -1,6 +1,7 @@
 package com.facecheck.identity;
 
 import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UScript;
 import com.ibm.icu.lang.UCharacterEnums.ECharacterCategory;
 import com.ibm.icu.lang.UProperty;
 import java.util.Locale;
@@ -18,6 +19,11 @@ final class CodePoints {
      * Invisible by definition (Default_Ignorable_Code_Point): zero-width space and joiners, BOM, word joiner,
      * soft hyphen, direction marks, variation selectors. Copied along from documents and web pages.
      */
+    /** A Chinese character, by ICU's script data: every CJK extension ICU knows, not only the JDK's. */
+    static boolean isHan(int c) {
+        return UScript.getScript(c) == UScript.HAN;
+    }
+
     static boolean isInvisible(int c) {
         return UCharacter.hasBinaryProperty(c, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
     }

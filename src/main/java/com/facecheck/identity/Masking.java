@@ -11,7 +11,6 @@ public final class Masking {
 
     private static final Pattern ID_LIKE = Pattern.compile("[0-9]{6,}[0-9Xx]*");
     private static final Pattern DATA_LIKE = Pattern.compile("[A-Za-z0-9+/=_-]{40,}");
-    private static final Pattern CJK_RUN = Pattern.compile("(?<=[\\p{IsHan}])[\\p{IsHan}·]{1,}");
 
     private static final String NAME_MASK = "**";
     private static final String ID_MASK = "*****";
@@ -55,8 +54,35 @@ public final class Masking {
         String flat = text.replaceAll("\\s+", " ").strip();
         String masked = ID_LIKE.matcher(flat).replaceAll("<number>");
         masked = DATA_LIKE.matcher(masked).replaceAll("<data>");
-        masked = CJK_RUN.matcher(masked).replaceAll("**");
+        masked = maskHanRuns(masked);
         return masked.length() <= maxChars ? masked : masked.substring(0, maxChars) + "…";
+    }
+
+    /**
+     * Each run of Chinese characters (with the middle dot of minority names, and invisible characters that could
+     * split a name in two) keeps its first character and loses the rest: {@code 李三} → {@code 李**}.
+     */
+    private static String maskHanRuns(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean inRun = false;
+        boolean masked = false;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            boolean partOfName = CodePoints.isHan(c) || (inRun && (c == '·' || CodePoints.isInvisible(c)));
+            if (!partOfName) {
+                inRun = false;
+                out.appendCodePoint(c);
+            } else if (!inRun) {
+                inRun = CodePoints.isHan(c);
+                masked = false;
+                out.appendCodePoint(c);
+            } else if (!masked) {
+                masked = true;
+                out.append(NAME_MASK);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -30,6 +30,14 @@ class MaskingTest {
     }
 
     @Test
+    void excerptsMaskNamesInEveryCjkExtensionAndNamesSplitByInvisibleCharacters() {
+        String extensionH = new String(Character.toChars(0x31350)) + new String(Character.toChars(0x31351));
+        String rare = "李" + extensionH; // characters the JDK's own Unicode tables do not call Han
+        assertThat(Masking.excerpt("xm=" + rare + " msg", 100)).isEqualTo("xm=李** msg");
+        assertThat(Masking.excerpt("姓名 张\u200B三丰 与 阿卜杜·热合曼", 100)).isEqualTo("姓** 张** 与 阿**");
+    }
+
+    @Test
     void excerptsOfOutsideTextHideNumbersPhotosAndNames() {
         String body = "<html>error for 李三丰 35020319900101123X img=" + "A".repeat(60) + "</html>";
         String excerpt = Masking.excerpt(body, 200);
