@@ -19,6 +19,11 @@ final class CodePoints {
      * Invisible by definition (Default_Ignorable_Code_Point): zero-width space and joiners, BOM, word joiner,
      * soft hyphen, direction marks, variation selectors. Copied along from documents and web pages.
      */
+    /** Null, empty, or only spaces and invisible characters (as a copied form field often is): nothing given. */
+    static boolean isBlank(String value) {
+        return value == null || value.codePoints().allMatch(c -> isSpace(c) || isInvisible(c));
+    }
+
     /** A Chinese character, by ICU's script data: every CJK extension ICU knows, not only the JDK's. */
     static boolean isHan(int c) {
         return UScript.getScript(c) == UScript.HAN;

@@ -86,7 +86,8 @@ public final class RequestValidation {
                 request.consentId(), request.source(), request.metadata());
     }
 
+    /** By the same rules the fields are normalised by: a field of only invisible characters is missing too. */
     private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
+        return CodePoints.isBlank(value);
     }
 }

@@ -122,6 +122,13 @@ class RequestValidationTest {
     }
 
     @Test
+    void aFieldOfOnlyInvisibleCharactersOrOddSpacesIsMissingNotMalformed() {
+        assertThat(reason("李三", "\u200B\u00A0", null, null)).isEqualTo("missing-id-number");
+        assertThat(reason("\u3000\u200D", "35020319900101123X", null, null)).isEqualTo("missing-name");
+        assertThat(reason("李三", "35020319900101123X", "\uFEFF ", "\u2060")).isEqualTo("missing-image");
+    }
+
+    @Test
     void eachKindOfBadFieldHasItsReason() {
         assertThat(reason("李3", "35020319900101123X", IMAGE, null)).isEqualTo("name-has-digits");
         assertThat(reason("李三", "350203199001011230", IMAGE, null)).isEqualTo("id-number-bad-check-character");
