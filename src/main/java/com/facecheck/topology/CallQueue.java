@@ -31,8 +31,9 @@ final class CallQueue {
      * An answer, waiting for the stream thread.
      *
      * @param startedAt wall-clock time (epoch ms) the call started
+     * @param tookNanos from the call's start to its answer, without the wait for the stream thread
      */
-    record Completion(String requestId, ProviderAnswer answer, long startedAt) {
+    record Completion(String requestId, ProviderAnswer answer, long startedAt, long tookNanos) {
     }
 
     private record Scheduled(long dueAt, String requestId) {
@@ -48,6 +49,8 @@ final class CallQueue {
     private final Set<String> queued = new HashSet<>();
     /** Started and not yet drained: in flight, or answered and waiting in {@link #completions}. */
     private final Set<String> inFlight = new HashSet<>();
+    /** How many of {@link #queued} the worker's gauge counts now. */
+    private int reportedWaiting;
 
     CallQueue(CallSetup setup, Clock clock) {
         this.setup = setup;
@@ -63,6 +66,7 @@ final class CallQueue {
         ready.clear();
         scheduled.clear();
         queued.clear();
+        reportWaiting();
     }
 
     /**
@@ -78,12 +82,14 @@ final class CallQueue {
         } else {
             scheduled.add(new Scheduled(dueAt, requestId));
         }
+        reportWaiting();
     }
 
     /** Puts a call that the provider refused before seeing it back at the front. */
     void retryFirst(String requestId) {
         if (!inFlight.contains(requestId) && queued.add(requestId)) {
             ready.addFirst(requestId);
+            reportWaiting();
         }
     }
 
@@ -145,12 +151,19 @@ final class CallQueue {
     private String take() {
         String requestId = ready.pollFirst();
         queued.remove(requestId);
+        reportWaiting();
         return requestId;
+    }
+
+    private void reportWaiting() {
+        setup.gauges().waitingChanged(queued.size() - reportedWaiting);
+        reportedWaiting = queued.size();
     }
 
     private void start(VerificationRequest request, long now) {
         String requestId = request.requestId();
         inFlight.add(requestId);
+        long startedNanos = System.nanoTime();
         CompletionStage<ProviderAnswer> call;
         try {
             call = setup.provider().verify(request);
@@ -164,7 +177,7 @@ final class CallQueue {
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
                             + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()),
                             Billing.UNKNOWN, null),
-                    now));
+                    now, System.nanoTime() - startedNanos));
         });
     }
 
