@@ -7,13 +7,13 @@ import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
 import com.facecheck.provider.HttpProvider;
 import com.facecheck.provider.ProviderCircuit;
+import com.facecheck.topology.CallGauges;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.FacecheckTopology;
 import com.facecheck.topology.FailedRecords;
 import com.facecheck.topology.Results;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -47,15 +47,17 @@ public final class Worker implements AutoCloseable {
     private final Vertx vertx;
     private final HttpProvider provider;
     private final KafkaStreams streams;
-    private final MeterRegistry meters;
+    private final PrometheusMeterRegistry meters;
+    private final WorkerMeters workerMeters;
     private final CallPermits.InFlight calls;
 
-    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, MeterRegistry meters,
-                   CallPermits.InFlight calls) {
+    private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, PrometheusMeterRegistry meters,
+                   WorkerMeters workerMeters, CallPermits.InFlight calls) {
         this.vertx = vertx;
         this.provider = provider;
         this.streams = streams;
         this.meters = meters;
+        this.workerMeters = workerMeters;
         this.calls = calls;
     }
 
@@ -73,9 +75,11 @@ public final class Worker implements AutoCloseable {
         Topics topics = new Topics(config.topics(), new RequestParser(hasher));
         CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CallGauges gauges = new CallGauges(ChinaCalendar.clock());
+        gauges.register(meters, config.limits().dailyCalls() > 0);
         var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
                 new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
-                new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters);
+                new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters, gauges);
         Properties properties = streamsProperties(config);
         Results results = new Results(config.resultPersonFields(), hasher);
         properties.put(FailedRecords.SETUP_CONFIG,
@@ -100,10 +104,13 @@ public final class Worker implements AutoCloseable {
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        Worker worker = new Worker(vertx, provider, streams, meters, inFlight);
+        WorkerMeters workerMeters = new WorkerMeters(meters, WorkerMeters.DEFAULT_PRICE_PER_CALL, inFlight,
+                config.stateDir());
+        Worker worker = new Worker(vertx, provider, streams, meters, workerMeters, inFlight);
         try {
             streams.start();
             worker.awaitRunning();
+            workerMeters.bindStreams(streams);
         } catch (RuntimeException e) {
             worker.close();
             throw e;
@@ -118,6 +125,16 @@ public final class Worker implements AutoCloseable {
         streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
                 .forEach(task -> tasks.add(task.taskId().toString())));
         return tasks;
+    }
+
+    /** Kafka Streams' state: the worker serves while it is RUNNING. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Every meter of the worker, for the metrics endpoint. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     /** The sum of the worker's counters called {@code name}, over all their tags; 0 before the first count. */
@@ -235,6 +252,7 @@ public final class Worker implements AutoCloseable {
             LOG.info("every call started was answered and its result written; stopping");
         }
         streams.close(Duration.ofSeconds(30));
+        workerMeters.close();
         provider.close();
         vertx.close();
     }

@@ -66,6 +66,11 @@ public final class CallPermits {
         public int unfinished() {
             return unfinished.get();
         }
+
+        /** Calls holding a permit now: started and not yet answered. */
+        public int current() {
+            return current.get();
+        }
     }
 
     /** Refill is counted in thousandths so that fractional shares (e.g. 2.5 calls/s) refill exactly. */

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProviderCircuit {
 
+    /** 1 while the circuit is open. */
+    public static final String OPEN_METER = "facecheck.provider.circuit.open";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCircuit.class);
 
     private final Duration probeInterval;
@@ -33,7 +36,7 @@ public final class ProviderCircuit {
         this.openings = Counter.builder("facecheck.provider.unavailable")
                 .description("times the provider became unavailable to every call (quota, credentials, configuration)")
                 .register(meters);
-        Gauge.builder("facecheck.provider.circuit.open", this, circuit -> circuit.open ? 1 : 0)
+        Gauge.builder(OPEN_METER, this, circuit -> circuit.open ? 1 : 0)
                 .description("1 while calls are paused because the provider is unavailable").register(meters);
     }
 

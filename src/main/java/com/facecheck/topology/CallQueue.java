@@ -31,8 +31,9 @@ final class CallQueue {
      * An answer, waiting for the stream thread.
      *
      * @param startedAt wall-clock time (epoch ms) the call started
+     * @param tookNanos from the call's start to its answer, without the wait for the stream thread
      */
-    record Completion(String requestId, ProviderAnswer answer, long startedAt) {
+    record Completion(String requestId, ProviderAnswer answer, long startedAt, long tookNanos) {
     }
 
     private record Scheduled(long dueAt, String requestId) {
@@ -50,6 +51,8 @@ final class CallQueue {
     private final Set<String> inFlight = new HashSet<>();
     /** Set when the task closes: answers that arrive later are dropped (the task's next owner calls again). */
     private boolean closed;
+    /** How many of {@link #queued} the worker's gauge counts now. */
+    private int reportedWaiting;
 
     CallQueue(CallSetup setup, Clock clock) {
         this.setup = setup;
@@ -57,14 +60,12 @@ final class CallQueue {
         this.clock = clock;
     }
 
-    /**
-     * Forgets the calls not yet started, when a revived task rebuilds them from its stores. Calls in flight and
-     * answers not yet drained stay: they finish the restored requests instead of a second call.
-     */
+    /** Forgets the calls not yet started: the task's stores hold them, and rebuild them when it starts again. */
     void clearWaiting() {
         ready.clear();
         scheduled.clear();
         queued.clear();
+        reportWaiting();
     }
 
     /**
@@ -78,6 +79,7 @@ final class CallQueue {
             inFlight.remove(dropped.requestId());
             permits.answerTaken();
         }
+        clearWaiting();
     }
 
     /** A revived task takes answers again. */
@@ -98,12 +100,14 @@ final class CallQueue {
         } else {
             scheduled.add(new Scheduled(dueAt, requestId));
         }
+        reportWaiting();
     }
 
     /** Puts a call that the provider refused before seeing it back at the front. */
     void retryFirst(String requestId) {
         if (!inFlight.contains(requestId) && queued.add(requestId)) {
             ready.addFirst(requestId);
+            reportWaiting();
         }
     }
 
@@ -165,13 +169,20 @@ final class CallQueue {
     private String take() {
         String requestId = ready.pollFirst();
         queued.remove(requestId);
+        reportWaiting();
         return requestId;
+    }
+
+    private void reportWaiting() {
+        setup.gauges().waitingChanged(queued.size() - reportedWaiting);
+        reportedWaiting = queued.size();
     }
 
     private void start(VerificationRequest request, long now) {
         String requestId = request.requestId();
         inFlight.add(requestId);
         permits.callStarted();
+        long startedNanos = System.nanoTime();
         CompletionStage<ProviderAnswer> call;
         try {
             call = setup.provider().verify(request);
@@ -185,7 +196,7 @@ final class CallQueue {
                     : new ProviderAnswer.TransientFailure("the provider client failed: "
                             + (failure == null ? "it answered nothing" : failure.getClass().getSimpleName()),
                             Billing.UNKNOWN, null),
-                    now));
+                    now, System.nanoTime() - startedNanos));
         });
     }
 

@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * @param onUnavailable what happens to requests while the provider is unavailable
  * @param budget        most calls a day; while it is spent, the provider counts as unavailable
  * @param meters        where calls and results are counted
+ * @param gauges        where every task reports its calls waiting and its budget left, for the worker's gauges
  */
 public record CallSetup(Provider provider, Supplier<CallPermits> permits, ProviderCircuit circuit, RetryPolicy retry,
-                        OnUnavailable onUnavailable, Budget budget, MeterRegistry meters) {
+                        OnUnavailable onUnavailable, Budget budget, MeterRegistry meters, CallGauges gauges) {
 
     /** {@code budget.daily-calls} for all instances together, split over the request topic's partitions. */
     public record Budget(long dailyCalls, int partitions) {

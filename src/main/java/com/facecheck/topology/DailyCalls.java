@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjLongConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -25,15 +26,21 @@ final class DailyCalls {
 
     private final KeyValueStore<String, Long> store;
     private final long share;
+    private final ObjLongConsumer<String> counted;
     private String day;
     /** When (epoch ms) {@link #day} ends; 0 until the first call. */
     private long nextDayAt;
     private long spent;
 
-    /** @param share this task's calls per day; {@link Long#MAX_VALUE} for no budget */
-    DailyCalls(KeyValueStore<String, Long> store, long share) {
+    /**
+     * @param share   this task's calls per day; {@link Long#MAX_VALUE} for no budget
+     * @param counted told the day (ISO date) and its count whenever it is read or changes, for the worker's budget
+     *                gauge
+     */
+    DailyCalls(KeyValueStore<String, Long> store, long share, ObjLongConsumer<String> counted) {
         this.store = store;
         this.share = share;
+        this.counted = counted;
     }
 
     static StoreBuilder<KeyValueStore<String, Long>> storeBuilder() {
@@ -48,6 +55,13 @@ final class DailyCalls {
         return budget / partitions + (partition < budget % partitions ? 1 : 0);
     }
 
+    /** Reads the day's count from the (restored) store, so that the budget gauge counts this task from the start. */
+    void load(Instant now) {
+        if (share != Long.MAX_VALUE) {
+            spentOn(now);
+        }
+    }
+
     boolean exhausted(Instant now) {
         return share != Long.MAX_VALUE && spentOn(now) >= share;
     }
@@ -59,6 +73,7 @@ final class DailyCalls {
         long count = spentOn(now) + 1;
         spent = count;
         store.put(day, count);
+        counted.accept(day, count);
         if (count == share) {
             LOG.error("ALERT the daily call budget share of this task ({} calls) is spent: its calls wait until"
                     + " 00:00 Asia/Shanghai; raise budget.daily-calls to spend more", share);
@@ -78,6 +93,7 @@ final class DailyCalls {
             forgetDaysBefore(day);
             Long stored = store.get(day);
             spent = stored == null ? 0 : stored;
+            counted.accept(day, spent);
         }
         return spent;
     }

@@ -41,6 +41,12 @@ public final class DeadLetters {
         return headers;
     }
 
+    /** The reason code the headers give, as dead-letter metrics count it. */
+    static String reasonCode(Headers headers) {
+        var header = headers.lastHeader(REASON_CODE);
+        return header == null || header.value() == null ? "none" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     /** The replay count a request carries, 0 when it was never replayed or the header is unreadable. */
     static int replayCount(Headers headers) {
         var header = headers.lastHeader(REPLAY_COUNT);

@@ -69,7 +69,8 @@ final class DropDuplicates implements Processor<String, CheckedRequest, String, 
         }
         if (highestReplay >= checked.replayCount()) {
             duplicates.increment();
-            LOG.info("request {} was seen within the last {} h and is dropped as a duplicate", requestId,
+            RequestLog.about(LOG.atInfo(), requestId, context.taskId().partition()).log(
+                    "request {} was seen within the last {} h and is dropped as a duplicate", requestId,
                     window / 3_600_000.0);
             return;
         }

@@ -100,8 +100,8 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         count(processor, exception);
         String reason = exception.getMessage() == null ? exception.getClass().getSimpleName()
                 : Masking.excerpt(exception.getMessage(), MESSAGE_CHARS);
-        LOG.warn("{} is not readable ({}); it goes to {}", where(context), reason,
-                setup.topics().names().poisonDeadLetters());
+        RequestLog.about(LOG.atWarn(), null, context.partition()).log("{} is not readable ({}); it goes to {}",
+                where(context), reason, setup.topics().names().poisonDeadLetters());
         return DeserializationExceptionHandler.Response.resume(List.of(poison(context, NOT_A_REQUEST, reason,
                 processor, exception, setup.clock().instant())));
     }
@@ -115,20 +115,25 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         Object value = record == null ? null : unwrapped(record.value());
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         String destination;
+        String requestId = null;
         if (value instanceof CheckedRequest checked && checked.request() != null) {
+            requestId = checked.requestId();
             destination = endRequest(checked, context, exception, now, out);
         } else if (value instanceof VerificationResult result) {
+            requestId = result.requestId();
             out.add(result(result));
             destination = "its result is written as it was";
         } else if (value instanceof VerificationRequest failed && !FacecheckTopology.CHECK.equals(processor)) {
+            requestId = failed.requestId();
             out.add(retryable(failed, record.headers()));
             destination = "its dead letter is written as it was";
         } else {
             out.add(poison(context, PROCESSING_FAILED, describe(exception, processor), processor, exception, now));
             destination = "the record goes to " + setup.topics().names().poisonDeadLetters();
         }
-        LOG.error("{} failed in processor {} ({}); {}", where(context), processor, describe(exception, processor),
-                destination, Masking.withoutMessages(exception));
+        RequestLog.about(LOG.atError(), requestId, context.partition()).setCause(Masking.withoutMessages(exception))
+                .log("{} failed in processor {} ({}); {}", where(context), processor, describe(exception, processor),
+                        destination);
         return ProcessingExceptionHandler.Response.resume(out);
     }
 
@@ -147,17 +152,24 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
     private String endRequest(CheckedRequest checked, ErrorHandlerContext context, Exception exception, Instant now,
                               List<ProducerRecord<byte[], byte[]>> out) {
         if (checked.rejection() != null) {
-            out.add(result(checked.rejection()));
+            out.add(newResult(checked.rejection()));
             return "its result 7 (" + checked.rejection().reason() + ") is written";
         }
         String reason = describe(exception, context.processorNodeId());
         // Failed on its way to its turn: no call was made for it.
-        out.add(result(setup.results().internalError(checked.request(), reason, Billing.UNBILLED,
+        out.add(newResult(setup.results().internalError(checked.request(), reason, Billing.UNBILLED,
                 Instant.ofEpochMilli(checked.receivedAt()), now)));
         Headers headers = DeadLetters.headers(checked, 0, INTERNAL_ERROR, reason, now);
         DeadLetters.putFailure(headers, context.processorNodeId(), exception);
+        ServeMeters.deadLetter(setup.meters(), ServeMeters.RETRYABLE, INTERNAL_ERROR).increment();
         out.add(retryable(checked.request(), headers));
         return "it gets result 9 (" + INTERNAL_ERROR + ") and goes to the retryable dead letters";
+    }
+
+    /** A result no step had written yet: counted like those that serving persons writes. */
+    private ProducerRecord<byte[], byte[]> newResult(VerificationResult result) {
+        ServeMeters.result(setup.meters(), result).increment();
+        return result(result);
     }
 
     private ProducerRecord<byte[], byte[]> result(VerificationResult result) {
@@ -175,6 +187,7 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
 
     private ProducerRecord<byte[], byte[]> poison(ErrorHandlerContext context, String reasonCode, String reason,
                                                   String processor, Exception exception, Instant now) {
+        ServeMeters.deadLetter(setup.meters(), ServeMeters.POISON, reasonCode).increment();
         Headers headers = new RecordHeaders();
         DeadLetters.put(headers, DeadLetters.REASON, reason);
         DeadLetters.put(headers, DeadLetters.REASON_CODE, reasonCode);

@@ -92,8 +92,11 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         this.photos = context.getStateStore(PHOTOS);
         WindowStore<String, String> reservations = context.getStateStore(ID_RESERVATIONS);
         this.idCap = new CapLedger(reservations, admission.capWindow(), admission.perId());
-        this.budget = new DailyCalls(context.getStateStore(DailyCalls.STORE), DailyCalls.share(
-                setup.budget().dailyCalls(), setup.budget().partitions(), context.taskId().partition()));
+        int partition = context.taskId().partition();
+        long share = DailyCalls.share(setup.budget().dailyCalls(), setup.budget().partitions(), partition);
+        this.budget = new DailyCalls(context.getStateStore(DailyCalls.STORE), share,
+                (day, spent) -> setup.gauges().spent(partition, share, day, spent));
+        budget.load(clock.instant());
         // A revived task is initialised again: what was in memory is rebuilt from the restored stores.
         calls.reopen();
         calls.clearWaiting();
@@ -102,6 +105,16 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         claims.clear();
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainAndDispatch());
         resume();
+    }
+
+    /**
+     * The task leaves this instance (or is revived): its calls not yet started are forgotten, answers it can no
+     * longer write are dropped, and what it reported to the worker's gauges goes with it.
+     */
+    @Override
+    public void close() {
+        calls.close();
+        setup.gauges().withdraw(context.taskId().partition());
     }
 
     @Override
@@ -113,11 +126,6 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             answered((NameAnswer) value);
         }
         drainAndDispatch();
-    }
-
-    @Override
-    public void close() {
-        calls.close();
     }
 
     private void resume() {
@@ -149,7 +157,8 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         String requestId = checked.requestId();
         if (pending.get(requestId) != null) {
             // Only possible beyond the dedup window (e.g. a request waiting out a long provider outage).
-            LOG.warn("request {} arrived again while it is still pending; the copy is dropped", requestId);
+            RequestLog.about(LOG.atWarn(), requestId, partition())
+                    .log("request {} arrived again while it is still pending; the copy is dropped", requestId);
             meters.duplicates.increment();
             return;
         }
@@ -215,8 +224,9 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private void answered(NameAnswer answer) {
         Pending claiming = pending.get(answer.requestId());
         if (claiming == null || claiming.stage() != Pending.Stage.CLAIMING_NAME) {
-            LOG.warn("the name stage answered for request {}, which is not waiting for it; the answer is ignored{}",
-                    answer.requestId(), answer.granted() ? " and its place under the name cap given back" : "");
+            RequestLog.about(LOG.atWarn(), answer.requestId(), partition())
+                    .log("the name stage answered for request {}, which is not waiting for it; the answer is ignored{}",
+                            answer.requestId(), answer.granted() ? " and its place under the name cap given back" : "");
             if (answer.granted() && answer.nameKey() != null) {
                 nameClaim(NameClaim.Kind.RELEASE, answer.nameKey(), answer.requestId(), null);
             }
@@ -305,7 +315,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
         setup.circuit().record(answer, now);
-        meters.answered(answer);
+        meters.answered(answer, completion.tookNanos());
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return; // already finished by an earlier answer to the same request
         }
@@ -313,6 +323,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         if (next instanceof AfterAnswer.Wait) {
             calls.retryFirst(requestId);
         } else if (next instanceof AfterAnswer.Retry retry) {
+            meters.retries.increment();
             pending.put(requestId, retry.next());
             calls.schedule(requestId, retry.next().dueAt());
         } else {
@@ -333,8 +344,9 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
                 Instant.ofEpochMilli(checked.receivedAt()), now);
         result(result);
         if (Results.isRetryableFailure(answer)) {
-            LOG.warn("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",
-                    result.requestId(), attempts, result.message());
+            RequestLog.ended(LOG.atWarn(), result, partition())
+                    .log("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",
+                            result.requestId(), attempts, result.message());
             deadLetter(call, DeadLetters.headers(checked, attempts, result.reason(), result.message(), now));
         }
         if (answer.billing() == Billing.UNBILLED) {
@@ -354,8 +366,8 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             throw failure; // nothing of it was kept here: the record's own failure handling ends it
         }
         meters.quarantined.increment();
-        LOG.error("request {} failed in {}", requestId, FailedRecords.describe(failure, FacecheckTopology.SERVE),
-                Masking.withoutMessages(failure));
+        RequestLog.about(LOG.atError(), requestId, partition()).setCause(Masking.withoutMessages(failure))
+                .log("request {} failed in {}", requestId, FailedRecords.describe(failure, FacecheckTopology.SERVE));
         abandon(p, failure);
     }
 
@@ -372,11 +384,13 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             result(checked.rejection());
         } else {
             String what = FailedRecords.describe(failure, FacecheckTopology.SERVE);
-            LOG.warn("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
-                    requestId, what);
             // Once admitted to call, a call may have been made: its billing is unknown.
-            result(results.internalError(checked.request(), what, p.stage() == Pending.Stage.CALLING
-                    ? Billing.UNKNOWN : Billing.UNBILLED, Instant.ofEpochMilli(checked.receivedAt()), now));
+            VerificationResult result = results.internalError(checked.request(), what, p.stage() == Pending.Stage.CALLING
+                    ? Billing.UNKNOWN : Billing.UNBILLED, Instant.ofEpochMilli(checked.receivedAt()), now);
+            RequestLog.ended(LOG.atWarn(), result, partition())
+                    .log("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
+                            requestId, what);
+            result(result);
             Headers headers = DeadLetters.headers(checked, p.attemptsMade(), FailedRecords.INTERNAL_ERROR, what, now);
             DeadLetters.putFailure(headers, FacecheckTopology.SERVE, failure);
             deadLetter(p, headers);
@@ -403,13 +417,21 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     }
 
     private void result(VerificationResult result) {
+        meters.resulted(result);
+        RequestLog.ended(LOG.atDebug(), result, partition()).log("request {} has result {} ({}), decided by {}",
+                result.requestId(), result.error(), result.outcome(), result.decidedBy());
         context.forward(new Record<>(result.requestId(), new PersonOutput.Result(result),
                 result.completedAt().toEpochMilli()));
     }
 
     private void deadLetter(Pending p, Headers headers) {
+        meters.deadLettered(DeadLetters.reasonCode(headers));
         VerificationRequest whole = p.checked().withImage(photos.get(p.requestId())).request();
         context.forward(new Record<>(p.requestId(), new PersonOutput.DeadLetter(whole), clock.millis(), headers));
+    }
+
+    private int partition() {
+        return context.taskId().partition();
     }
 
     private void nameClaim(NameClaim.Kind kind, String nameKey, String requestId, String personKey) {

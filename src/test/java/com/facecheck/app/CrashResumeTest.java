@@ -24,7 +24,6 @@ import com.facecheck.testing.WorkerMain;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +90,8 @@ class CrashResumeTest {
             // Slow answers, so that every call is still in flight when the worker dies.
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(3000));
             String url = "http://127.0.0.1:" + simulator.start(0);
-            crashed = startWorkerProcess(bootstrap, url, dir.resolve("state-a"), dir.resolve("worker-a.log"));
+            crashed = WorkerMain.start(List.of(bootstrap, url, APP_CODE, "crash-resume", dir.resolve("state-a").toString(),
+                    "crash."), Map.of(), dir.resolve("worker-a.out"), dir.resolve("worker-a.log"));
 
             send(bootstrap, names, sequence);
             // One call per person; the burst's person is served one request at a time, so one of theirs.
@@ -206,24 +206,4 @@ class CrashResumeTest {
     }
 
     private static final String BURST_NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭";
-
-    private static Process startWorkerProcess(String bootstrap, String url, Path state, Path log) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), bootstrap, url, APP_CODE,
-                "crash-resume", state.toString(), "crash.")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains("RUNNING")) {
-                return process;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the worker process died: " + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("the worker process did not start: " + Files.readString(log));
-    }
-
 }

@@ -31,18 +31,19 @@ class CallQueueTest {
     private final ProviderCircuit circuit = new ProviderCircuit(Duration.ofSeconds(30), meters);
     /** One slot for the whole worker: a slot not given back would stop every later call. */
     private final CallPermits.InFlight inFlight = new CallPermits.InFlight(1);
+    private final CallGauges gauges = new CallGauges(clock);
     private final List<String> sent = new ArrayList<>();
     private final Map<String, CompletableFuture<ProviderAnswer>> answers = new HashMap<>();
     private final CallQueue queue = new CallQueue(new CallSetup(request -> {
         sent.add(request.requestId());
         return answers.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>());
     }, () -> CallPermits.forTask(0, 1, inFlight), circuit, RetryPolicy.defaults(), CallSetup.OnUnavailable.PAUSE,
-            CallSetup.Budget.NONE, meters), clock);
+            CallSetup.Budget.NONE, meters, gauges), clock);
 
     /** Requests the owner still wants called; any other id has ended meanwhile. */
     private final Set<String> waiting = new HashSet<>();
     private final CallQueue.Owner owner = new CallQueue.Owner() {
-        private final DailyCalls budget = new DailyCalls(null, Long.MAX_VALUE); // no budget: no store read
+        private final DailyCalls budget = new DailyCalls(null, Long.MAX_VALUE, (day, spent) -> { }); // no budget: no store read
 
         @Override
         public VerificationRequest requestToSend(String requestId) {
@@ -104,5 +105,30 @@ class CallQueueTest {
         queue.schedule("r", 0); // answered and drained: a retry may be queued again
         queue.dispatch(owner);
         assertThat(sent).containsExactly("r", "r");
+    }
+
+    @Test
+    void theWorkersGaugeCountsCallsWaitingUntilTheyStartOrTheTaskLetsThemGo() {
+        gauges.register(meters, false);
+        waiting.addAll(List.of("a", "b", "later"));
+        queue.schedule("a", 0);
+        queue.schedule("b", 0);
+        queue.schedule("later", clock.millis() + 60_000); // a retry's due time
+        assertThat(meters.get(CallGauges.WAITING).gauge().value()).isEqualTo(3);
+
+        queue.dispatch(owner); // one in-flight slot: a starts, b waits for it
+        assertThat(sent).containsExactly("a");
+        assertThat(inFlight.current()).isEqualTo(1);
+        assertThat(meters.get(CallGauges.WAITING).gauge().value()).isEqualTo(2);
+
+        answers.get("a").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
+        queue.drain(completion -> { });
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("a", "b");
+        assertThat(meters.get(CallGauges.WAITING).gauge().value()).isEqualTo(1);
+
+        queue.clearWaiting(); // the task closes: its waiting calls are no longer this worker's
+        assertThat(meters.get(CallGauges.WAITING).gauge().value()).isZero();
+        assertThat(meters.find(CallGauges.BUDGET_LEFT).gauge()).as("no daily budget, no gauge").isNull();
     }
 }

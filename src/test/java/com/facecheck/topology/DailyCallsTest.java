@@ -30,7 +30,7 @@ class DailyCallsTest {
     @Test
     void theBudgetsDayIsTheDayTheBirthDateIsCheckedOn() {
         KeyValueStore<String, Long> store = store();
-        DailyCalls budget = new DailyCalls(store, 1);
+        DailyCalls budget = new DailyCalls(store, 1, (day, spent) -> { });
 
         budget.spend(Instant.parse("2026-11-29T15:59:59Z")); // 23:59:59 on 29 November in Beijing
         assertThat(budget.exhausted(LATE_EVENING_UTC)).isFalse();

@@ -84,9 +84,13 @@ class FacecheckTopologyTest {
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
     private PersonFields personFields = PersonFields.DEFAULT;
 
+    /** What the latest driver's tasks report for the worker's gauges. */
+    private CallGauges gauges;
+
     private CallSetup calls(CallSetup.OnUnavailable onUnavailable) {
+        gauges = new CallGauges(clock);
         return new CallSetup(provider, () -> CallPermits.forTask(0, 1, new CallPermits.InFlight(100)), circuit, retry,
-                onUnavailable, budget, meters);
+                onUnavailable, budget, meters, gauges);
     }
 
     private void advance(Duration duration) {
@@ -570,14 +574,22 @@ class FacecheckTopologyTest {
     void whenTheDailyBudgetIsSpentCallsWaitForTheNextDay() {
         budget = new CallSetup.Budget(2, 1);
         restart(CallSetup.OnUnavailable.PAUSE);
+        gauges.register(meters, true);
+        assertThat(meters.get(CallGauges.BUDGET_LEFT).gauge().value()).isEqualTo(2);
         send(request("b1"));
         send(request("b2"));
         send(request("b3"));
         advance(Duration.ofMinutes(10));
         assertThat(callOrder).containsExactly("b1", "b2");
+        assertThat(meters.get(CallGauges.BUDGET_LEFT).gauge().value()).isZero();
+        assertThat(meters.get(CallGauges.WAITING).gauge().value()).isEqualTo(1);
 
         advance(Duration.ofHours(7)); // 01:00 the next day in Asia/Shanghai
         assertThat(callOrder).containsExactly("b1", "b2", "b3");
+        assertThat(meters.get(CallGauges.BUDGET_LEFT).gauge().value()).isEqualTo(1);
+
+        restart(CallSetup.OnUnavailable.PAUSE); // the task closes: its share is counted where it runs next
+        assertThat(meters.get(CallGauges.BUDGET_LEFT).gauge().value()).isZero();
     }
 
     @Test
