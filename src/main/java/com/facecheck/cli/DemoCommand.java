@@ -5,12 +5,13 @@ import com.facecheck.app.WorkerConfig;
 import com.facecheck.local.EmbeddedKafka;
 import com.facecheck.local.TempDirs;
 import com.facecheck.ops.OutputCollector;
+import com.facecheck.ops.OutputLines;
+import com.facecheck.ops.RequestProducer;
 import com.facecheck.ops.TopicSetup;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
-import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Billing;
@@ -19,8 +20,6 @@ import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.topology.ServeMeters;
 import com.facecheck.topology.TopicNames;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,16 +40,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -112,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         Credentials credentials = externalProvider == null ? new Credentials.AppCodeAuth(simulatorCode)
                 : credentialsFromEnvironment();
 
-        quietKafkaLogs();
+        KafkaLogs.quiet();
         long started = System.nanoTime();
         out.println("Starting an embedded Kafka broker…");
         Path stateDir = TempDirs.create("facecheck-state-");
@@ -130,7 +124,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Starting the worker (exactly-once, " + partitions + " partitions)…");
             try (Worker worker = Worker.start(config);
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
-                produce(kafka.bootstrapServers(), names.requests(), requests);
+                SortedMap<Integer, Exception> unsent = RequestProducer.send(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), names.requests(), requests);
+                if (!unsent.isEmpty()) {
+                    throw new IllegalStateException(unsent.size() + " requests could not be sent to the embedded"
+                            + " broker: " + unsent.get(unsent.firstKey()).getMessage());
+                }
                 out.println("Sent " + requests.size() + " requests to " + names.requests() + "; waiting for results…");
                 boolean complete = awaitResults(collector, names, requests.size(), worker, out);
                 report(collector.records(), names, requests.size(), (long) worker.count(DUPLICATES), simulator, out);
@@ -153,17 +152,6 @@ final class DemoCommand implements Callable<Integer> {
             TempDirs.delete(stateDir);
         }
         return 0;
-    }
-
-    /**
-     * The broker and clients warn about things that are normal on a one-node demo (temp state folders,
-     * transaction retries); the demo's own output says what matters. FACECHECK_KAFKA_LOG_LEVEL overrides.
-     */
-    private static void quietKafkaLogs() {
-        if (System.getenv("FACECHECK_KAFKA_LOG_LEVEL") == null) {
-            Configurator.setLevel("org.apache.kafka", Level.ERROR);
-            Configurator.setLevel("kafka", Level.ERROR);
-        }
     }
 
     private List<byte[]> readRequests() {
@@ -232,19 +220,6 @@ final class DemoCommand implements Callable<Integer> {
             return Credentials.fromEnvironment(cli.environment());
         } catch (IllegalArgumentException e) {
             throw new CliError("--provider-url needs the provider's credentials: " + e.getMessage());
-        }
-    }
-
-    private static void produce(String bootstrapServers, String topic, List<byte[]> requests) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] request : requests) {
-                producer.send(new ProducerRecord<>(topic, request));
-            }
-            producer.flush();
         }
     }
 
@@ -369,44 +344,12 @@ final class DemoCommand implements Callable<Integer> {
     private void writeOut(List<ConsumerRecord<String, byte[]>> records, TopicNames names, PersonFields fields) {
         try (BufferedWriter writer = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
             for (ConsumerRecord<String, byte[]> r : records) {
-                ObjectNode line = Json.MAPPER.createObjectNode()
-                        .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
-                        .put("key", r.key());
-                if (names.results().containsValue(r.topic())) {
-                    line.set("value", Json.MAPPER.readTree(r.value()));
-                } else {
-                    // Dead letters hold the original request: show what it is without its personal data.
-                    line.set("value", describeDeadLetter(r, names, fields));
-                    ObjectNode headers = line.putObject("headers");
-                    r.headers().forEach(h -> headers.put(h.key(),
-                            h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
-                }
-                writer.write(Json.MAPPER.writeValueAsString(line));
+                writer.write(Json.MAPPER.writeValueAsString(OutputLines.line(r, names, fields)));
                 writer.newLine();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + outFile, e);
         }
-    }
-
-    /** What a dead letter holds, shown as a result shows it: it carries the person's data in clear. */
-    private static JsonNode describeDeadLetter(ConsumerRecord<String, byte[]> r, TopicNames names, PersonFields fields)
-            throws IOException {
-        ObjectNode value = Json.MAPPER.createObjectNode();
-        if (r.value() == null) {
-            return value.put("bytes", 0);
-        }
-        if (!r.topic().equals(names.retryableDeadLetters())) {
-            return value.put("bytes", r.value().length).put("request", false);
-        }
-        VerificationRequest request = Json.MAPPER.readValue(r.value(), VerificationRequest.class);
-        value.put("requestId", request.requestId()).put("name", fields.name(request.name()))
-                .put("idNumber", fields.idNumber(request.idNumber()));
-        if (request.image() != null) {
-            value.put("imageChars", request.image().length());
-        }
-        return value.put("imageUrl", request.imageUrl() == null ? null : "present")
-                .put("consentId", request.consentId()).put("source", request.source());
     }
 
     private static String randomHex(int bytes) {

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code facecheck} command and its subcommands. */
 @Command(name = "facecheck", mixinStandardHelpOptions = true, versionProvider = FacecheckCli.Version.class,
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, SimulateCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ValidateCommand.class, SimulateCommand.class, BrokerCommand.class,
+                TopicsCommand.class, SendCommand.class, ResultsCommand.class, CommandLine.HelpCommand.class})
 public final class FacecheckCli implements Runnable {
 
     /** Exit code for a mistake in how the command was called. */
@@ -52,13 +52,12 @@ public final class FacecheckCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignored) -> {
-            String command = e.getCommandLine().getCommandName();
-            String path = command.equals("facecheck") ? "facecheck" : "facecheck " + command;
+            String path = e.getCommandLine().getCommandSpec().qualifiedName();
             err.println(path + ": " + e.getMessage() + ". Run '" + path + " --help' for the options.");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, ignored) -> {
-            String path = "facecheck " + commandLine.getCommandName();
+            String path = commandLine.getCommandSpec().qualifiedName();
             if (e instanceof CliError) {
                 err.println(path + ": " + e.getMessage());
                 return USAGE;

@@ -13,14 +13,9 @@ import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.identity.RequestValidation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +59,7 @@ final class ValidateCommand implements Callable<Integer> {
         int ok = 0;
         int rejected = 0;
         int notRequests = 0;
-        for (JsonLines.Line line : readLines()) {
+        for (JsonLines.Line line : JsonLinesInput.read(input)) {
             ObjectNode verdict = Json.MAPPER.createObjectNode().put("line", line.number());
             try {
                 VerificationRequest request = parser.parse(line.bytes());
@@ -89,28 +84,6 @@ final class ValidateCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("validated %d requests: %d ok, %d rejected, %d not requests%n",
                 ok + rejected + notRequests, ok, rejected, notRequests);
         return 0;
-    }
-
-    /** Line by line as bytes: a line that is not UTF-8 gets a verdict of its own, the others theirs. */
-    private List<JsonLines.Line> readLines() {
-        if (input == null || input.equals("-")) {
-            try {
-                return JsonLines.read(System.in);
-            } catch (IOException e) {
-                throw new CliError("standard input cannot be read: " + e.getMessage());
-            }
-        }
-        Path file = Path.of(input);
-        if (Files.isDirectory(file)) {
-            throw new CliError(input + " is a folder; give a file of JSON lines, or '-' to read stdin");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return JsonLines.read(in);
-        } catch (NoSuchFileException e) {
-            throw new CliError(input + ": no such file. Give a file of JSON lines, or '-' to read stdin");
-        } catch (IOException e) {
-            throw new CliError(input + " cannot be read (" + e.getClass().getSimpleName() + ")");
-        }
     }
 
     private PersonFields fields() {

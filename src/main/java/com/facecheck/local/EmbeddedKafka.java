@@ -3,12 +3,19 @@ package com.facecheck.local;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
@@ -18,9 +25,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real single-node KRaft broker (combined broker and controller) inside this JVM, on loopback, with its
- * data in a temporary folder that is deleted on close. The demo runs on it, and so do the integration tests
- * on machines without a container engine.
+ * A real single-node KRaft broker (combined broker and controller) on loopback. The demo and the integration
+ * tests on machines without a container engine run it with its data in a temporary folder that is deleted on
+ * close; {@code facecheck broker} runs it on a given port with its data in a folder that outlives it.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -30,28 +37,91 @@ public final class EmbeddedKafka implements AutoCloseable {
         void stop() throws Exception;
     }
 
+    /** The port asked for is in use: by another broker, or by anything else. */
+    public static final class PortTakenException extends IllegalStateException {
+        PortTakenException(int port) {
+            super("port " + port + " is taken", null);
+        }
+    }
+
+    /** The data folder is in use by a broker that is running. */
+    public static final class DataDirInUseException extends IllegalStateException {
+        DataDirInUseException(Path dataDir) {
+            super("the data folder " + dataDir + " is in use by another broker", null);
+        }
+    }
+
     private static final Duration PROCESS_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String LOG_DIR = "logs";
 
     private final Path dataDir;
+    private final boolean temporary;
     private final int port;
     private final Stopper stopper;
 
-    private EmbeddedKafka(Path dataDir, int port, Stopper stopper) {
+    private EmbeddedKafka(Path dataDir, boolean temporary, int port, Stopper stopper) {
         this.dataDir = dataDir;
+        this.temporary = temporary;
         this.port = port;
         this.stopper = stopper;
     }
 
-    /** Formats storage and starts the broker in this JVM; returns once it accepts connections. */
+    /** Formats storage in a temporary folder and starts the broker in this JVM; returns once it accepts connections. */
     public static EmbeddedKafka start() {
-        return start((propsFile, props, port) -> {
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            server.startup();
-            return () -> {
-                server.shutdown();
-                server.awaitShutdown();
-            };
-        });
+        return startTemporary(EmbeddedKafka::inThisJvm);
+    }
+
+    /**
+     * Starts the broker in this JVM on {@code port} (0 picks a free one), with its data in {@code dataDir}: formatted
+     * when it holds no broker's data yet, else reused, so that topics and records survive a restart. Closing stops
+     * the broker and keeps the data. Returns once the broker accepts connections.
+     *
+     * @throws PortTakenException    when something listens on {@code port}
+     * @throws DataDirInUseException when a broker running in another process holds {@code dataDir}
+     */
+    public static EmbeddedKafka startAt(int port, Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's data folder " + dataDir, e);
+        }
+        if (inUse(dataDir)) {
+            throw new DataDirInUseException(dataDir);
+        }
+        return start(dataDir, false, port, EmbeddedKafka::inThisJvm);
+    }
+
+    /**
+     * Whether a running broker holds the lock on the log folder. A second broker on the same folder would not
+     * stop at the lock before both had written the same metadata log, leaving it corrupt.
+     */
+    private static boolean inUse(Path dataDir) {
+        Path lockFile = dataDir.resolve(LOG_DIR).resolve(".lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the lock of the broker's data folder " + dataDir, e);
+        }
+    }
+
+    /** Whether {@code dataDir} holds a broker's formatted storage, which {@link #startAt} reuses. */
+    public static boolean holdsData(Path dataDir) {
+        return Files.isRegularFile(dataDir.resolve(LOG_DIR).resolve("meta.properties"));
+    }
+
+    private static Stopper inThisJvm(Path propsFile, Properties props, int port) {
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        return () -> {
+            server.shutdown();
+            server.awaitShutdown();
+        };
     }
 
     /**
@@ -60,7 +130,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * which shuts it down cleanly.
      */
     public static EmbeddedKafka startProcess() {
-        return start((propsFile, props, port) -> {
+        return startTemporary((propsFile, props, port) -> {
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", System.getProperty("java.class.path"), "kafka.Kafka", propsFile.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -77,29 +147,42 @@ public final class EmbeddedKafka implements AutoCloseable {
         Stopper launch(Path propsFile, Properties props, int port) throws Exception;
     }
 
-    private static EmbeddedKafka start(Launcher launcher) {
+    private static EmbeddedKafka startTemporary(Launcher launcher) {
         Path dataDir = TempDirs.create("facecheck-kafka-");
         try {
-            int[] ports = freePorts();
+            return start(dataDir, true, 0, launcher);
+        } catch (RuntimeException e) {
+            TempDirs.delete(dataDir);
+            throw e;
+        }
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean temporary, int requestedPort, Launcher launcher) {
+        try {
+            int[] ports = freePorts(requestedPort);
             Properties props = brokerProperties(dataDir, ports[0], ports[1]);
             Path propsFile = dataDir.resolve("server.properties");
             try (var out = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 props.store(out, "embedded facecheck broker");
             }
-            ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-            int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-                    propsFile.toString()}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
-            if (formatted != 0) {
-                throw new IllegalStateException("formatting the embedded broker's storage failed: "
-                        + formatLog.toString(StandardCharsets.UTF_8).strip());
+            if (!holdsData(dataDir)) {
+                format(propsFile);
             }
-            return new EmbeddedKafka(dataDir, ports[0], launcher.launch(propsFile, props, ports[0]));
+            return new EmbeddedKafka(dataDir, temporary, ports[0], launcher.launch(propsFile, props, ports[0]));
         } catch (RuntimeException e) {
-            TempDirs.delete(dataDir);
             throw e;
         } catch (Exception e) {
-            TempDirs.delete(dataDir);
             throw new IllegalStateException("cannot start the embedded broker: " + e.getMessage(), e);
+        }
+    }
+
+    private static void format(Path propsFile) {
+        ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
+        int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+                propsFile.toString()}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+        if (formatted != 0) {
+            throw new IllegalStateException("formatting the embedded broker's storage failed: "
+                    + formatLog.toString(StandardCharsets.UTF_8).strip());
         }
     }
 
@@ -133,7 +216,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the embedded broker did not stop cleanly", e);
         } finally {
-            TempDirs.delete(dataDir);
+            if (temporary) {
+                TempDirs.delete(dataDir);
+            }
         }
     }
 
@@ -147,7 +232,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", dataDir.resolve("logs").toString());
+        p.put("log.dirs", dataDir.resolve(LOG_DIR).toString());
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
         p.put("offsets.topic.replication.factor", "1");
@@ -162,12 +247,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    /** Two distinct free ports, both held open while picked so they cannot be the same one. */
-    private static int[] freePorts() throws IOException {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            a.setReuseAddress(true);
-            b.setReuseAddress(true);
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
+    /**
+     * The broker's port ({@code requested}, or a free one for 0) and a free one for the controller, all held open
+     * while picked so that the two cannot be the same.
+     */
+    private static int[] freePorts(int requested) throws IOException {
+        InetAddress loopback = InetAddress.getByName("localhost");
+        ServerSocket broker;
+        try {
+            broker = new ServerSocket(requested, 50, loopback);
+        } catch (BindException e) {
+            throw new PortTakenException(requested);
+        }
+        try (broker; ServerSocket controller = new ServerSocket(0, 50, loopback)) {
+            return new int[] {broker.getLocalPort(), controller.getLocalPort()};
         }
     }
 }

@@ -4,43 +4,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
-/**
- * Reads what the worker wrote, committed records only, from the start of the given topics; no consumer
- * group, so it disturbs no one.
- */
+/** Collects what the worker wrote, committed records only, from the start of the given topics. */
 public final class OutputCollector implements AutoCloseable {
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final OutputReader reader;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     public OutputCollector(String bootstrapServers, List<String> topics) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.reader = new OutputReader(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, true);
     }
 
     /** Polls once for up to {@code wait}; returns everything read so far. */
     public List<ConsumerRecord<String, byte[]>> poll(Duration wait) {
-        consumer.poll(wait).forEach(records::add);
+        records.addAll(reader.poll(wait));
         return List.copyOf(records);
     }
 
@@ -49,10 +30,9 @@ public final class OutputCollector implements AutoCloseable {
      * (a result and its dead letter) become visible together but may be fetched apart: this fetches the rest.
      */
     public List<ConsumerRecord<String, byte[]>> catchUp(Duration atMost) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        Map<TopicPartition, Long> ends = reader.ends();
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (System.nanoTime() < deadline
-                && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+        while (System.nanoTime() < deadline && !reader.reached(ends)) {
             poll(Duration.ofMillis(100));
         }
         return List.copyOf(records);
@@ -70,6 +50,6 @@ public final class OutputCollector implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        reader.close();
     }
 }

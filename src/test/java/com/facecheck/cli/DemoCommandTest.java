@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
 import com.facecheck.provider.Billing;
+import com.facecheck.testing.CliRun;
 import com.facecheck.testing.TestImages;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -25,26 +24,16 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FacecheckCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void anUnknownOptionIsOneLineThatSaysWhereToLook() {
-        Run run = run("demo", "--frobnicate");
+        CliRun run = CliRun.of("demo", "--frobnicate");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err().strip()).doesNotContain("\n").contains("--frobnicate").contains("facecheck demo --help");
     }
 
     @Test
     void aMissingRequestsFileIsOneLineAndNoStackTrace() {
-        Run run = run("demo", "--requests", dir.resolve("nope.jsonl").toString());
+        CliRun run = CliRun.of("demo", "--requests", dir.resolve("nope.jsonl").toString());
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err().strip()).doesNotContain("\n").contains("no such file").doesNotContain("Exception");
     }
@@ -55,7 +44,7 @@ class DemoCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Run run = run("demo", "--provider-url", "http://127.0.0.1:" + closedPort);
+        CliRun run = CliRun.of("demo", "--provider-url", "http://127.0.0.1:" + closedPort);
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err().strip()).doesNotContain("\n").contains("cannot reach the provider")
                 .contains("--provider-url");
@@ -64,7 +53,7 @@ class DemoCommandTest {
 
     @Test
     void aProviderUrlWithAPasswordIsRefusedWithoutPrintingIt() {
-        Run run = run("demo", "--provider-url", "https://alice:s3cret@api.example.cn");
+        CliRun run = CliRun.of("demo", "--provider-url", "https://alice:s3cret@api.example.cn");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err().strip()).doesNotContain("\n").startsWith("facecheck demo: --provider-url: ")
                 .contains("user name or password").doesNotContain("s3cret");
@@ -73,7 +62,7 @@ class DemoCommandTest {
 
     @Test
     void aNegativePriceIsRefused() {
-        Run run = run("demo", "--price-per-call", "-0.2");
+        CliRun run = CliRun.of("demo", "--price-per-call", "-0.2");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err()).contains("--price-per-call cannot be negative");
     }
@@ -101,7 +90,7 @@ class DemoCommandTest {
 
     @Test
     void aBadPartitionCountIsRefused() {
-        Run run = run("demo", "--partitions", "0");
+        CliRun run = CliRun.of("demo", "--partitions", "0");
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(run.err()).contains("--partitions must be between 1 and 64");
     }
@@ -121,7 +110,7 @@ class DemoCommandTest {
                 .getBytes(Charset.forName("GBK")), StandardOpenOption.APPEND);
         Path out = dir.resolve("out.jsonl");
 
-        Run run = run("demo", "--requests", requests.toString(), "--out", out.toString(), "--partitions", "2");
+        CliRun run = CliRun.of("demo", "--requests", requests.toString(), "--out", out.toString(), "--partitions", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("5/5 requests finished").contains("facecheck.result.verified")

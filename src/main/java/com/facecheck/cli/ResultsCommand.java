@@ -1,0 +1,83 @@
+package com.facecheck.cli;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.PersonFields;
+import com.facecheck.ops.OutputLines;
+import com.facecheck.ops.OutputReader;
+import com.facecheck.topology.TopicNames;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Prints what the worker wrote, for downstream teams and for anyone watching a run. */
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = {"Print the results and dead letters (committed records only) as JSON lines: topic, partition,"
+                + " offset, key and value. Results as the worker wrote them; dead letters summarised, with the person"
+                + " shown as results show them and the photo by its size only.",
+                "Without --follow: everything there is, then stop. With --follow: what arrives from now on (everything"
+                        + " first, with --from-beginning) until Ctrl-C or SIGTERM."})
+final class ResultsCommand implements Callable<Integer> {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private KafkaOptions kafka;
+
+    @Option(names = "--follow", description = "keep printing what arrives until stopped")
+    private boolean follow;
+
+    @Option(names = "--from-beginning",
+            description = "with --follow, print what is there first (without --follow it always is)")
+    private boolean fromBeginning;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        TopicNames names = TopicNames.defaults();
+        KafkaLogs.quiet();
+        kafka.requireTopics(names.outputs());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long printed = 0;
+        try (OutputReader reader = kafka.withSettings(() -> new OutputReader(kafka.properties(), names.outputs(),
+                fromBeginning || !follow))) {
+            if (follow) {
+                StopSignal stop = StopSignal.install();
+                err.println("Following " + names.outputs().size() + " topics at " + kafka.bootstrapServers()
+                        + "; Ctrl-C stops.");
+                // A reader that went away (| head) ends it too: a print error is all a closed pipe says.
+                while (!stop.requested() && !out.checkError()) {
+                    printed += print(reader.poll(POLL), names, out);
+                }
+            } else {
+                Map<TopicPartition, Long> ends = reader.ends();
+                while (!reader.reached(ends)) {
+                    printed += print(reader.poll(POLL), names, out);
+                }
+            }
+        }
+        err.println(printed + " records.");
+        return 0;
+    }
+
+    private static int print(List<ConsumerRecord<String, byte[]>> records, TopicNames names, PrintWriter out)
+            throws JsonProcessingException {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            out.println(Json.MAPPER.writeValueAsString(OutputLines.line(r, names, PersonFields.DEFAULT)));
+        }
+        out.flush();
+        return records.size();
+    }
+}

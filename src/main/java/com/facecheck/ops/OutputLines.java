@@ -1,0 +1,81 @@
+package com.facecheck.ops;
+
+import com.facecheck.contract.Json;
+import com.facecheck.contract.PersonFields;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.identity.Masking;
+import com.facecheck.topology.TopicNames;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Records of the result and dead-letter topics as JSON a person may read, one object a record with its topic,
+ * partition, offset and key: a result as the worker wrote it (it shows the person only as configured), a dead
+ * letter summarised, because it holds the person's name, ID number and photo in clear.
+ */
+public final class OutputLines {
+
+    /** The worker's own dead-letter headers (see {@code topology.DeadLetters}); they are masked when written. */
+    private static final String OWN_HEADERS = "facecheck.dlq.";
+    private static final int EXCERPT_CHARS = 200;
+
+    private OutputLines() {
+    }
+
+    /** The record as one JSON object; {@code fields} chooses what a dead letter shows of the person. */
+    public static ObjectNode line(ConsumerRecord<String, byte[]> r, TopicNames names, PersonFields fields) {
+        boolean poison = r.topic().equals(names.poisonDeadLetters());
+        // A poison record keeps the producer's own key, which may be anything, an ID number too.
+        ObjectNode line = Json.MAPPER.createObjectNode()
+                .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
+                .put("key", poison ? Masking.excerpt(r.key(), EXCERPT_CHARS) : r.key());
+        if (names.results().containsValue(r.topic())) {
+            line.set("value", readable(r, () -> Json.MAPPER.readTree(r.value())));
+            return line;
+        }
+        line.set("value", poison ? size(r).put("request", false) : readable(r, () -> deadLetter(r, fields)));
+        ObjectNode headers = line.putObject("headers");
+        r.headers().forEach(h -> {
+            String value = h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+            // Headers a producer added travel with the record into the dead letters; no one checked what they hold.
+            headers.put(h.key(), h.key().startsWith(OWN_HEADERS) ? value : Masking.excerpt(value, EXCERPT_CHARS));
+        });
+        return line;
+    }
+
+    /** A retryable dead letter holds the whole request: shown as a result shows the person, the photo by its size. */
+    private static JsonNode deadLetter(ConsumerRecord<String, byte[]> r, PersonFields fields) throws IOException {
+        VerificationRequest request = Json.MAPPER.readValue(r.value(), VerificationRequest.class);
+        ObjectNode value = Json.MAPPER.createObjectNode().put("requestId", request.requestId())
+                .put("name", fields.name(request.name())).put("idNumber", fields.idNumber(request.idNumber()));
+        if (request.image() != null) {
+            value.put("imageChars", request.image().length());
+        }
+        return value.put("imageUrl", request.imageUrl() == null ? null : "present")
+                .put("consentId", request.consentId()).put("source", request.source());
+    }
+
+    @FunctionalInterface
+    private interface Reading {
+        JsonNode read() throws IOException;
+    }
+
+    /** A record the worker did not write (the topics are open to other producers) is shown by its size only. */
+    private static JsonNode readable(ConsumerRecord<String, byte[]> r, Reading reading) {
+        if (r.value() == null) {
+            return size(r);
+        }
+        try {
+            return reading.read();
+        } catch (IOException e) {
+            return size(r).put("readable", false);
+        }
+    }
+
+    private static ObjectNode size(ConsumerRecord<String, byte[]> r) {
+        return Json.MAPPER.createObjectNode().put("bytes", r.value() == null ? 0 : r.value().length);
+    }
+}

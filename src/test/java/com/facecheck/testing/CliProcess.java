@@ -1,0 +1,90 @@
+package com.facecheck.testing;
+
+import com.facecheck.cli.FacecheckCli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command line in an OS process of its own, on the tests' class path, as a user starts it: for commands that
+ * run until stopped, and for stopping them with a signal.
+ */
+public final class CliProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    private CliProcess(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Starts {@code facecheck args…}; its output goes to files in {@code dir} named after {@code name}. */
+    public static CliProcess start(Path dir, String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new CliProcess(process, out, err);
+    }
+
+    public String out() {
+        return read(out);
+    }
+
+    public String err() {
+        return read(err);
+    }
+
+    /** Waits until the standard output or error matches {@code pattern}; returns the match. */
+    public Matcher await(Pattern pattern, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = pattern.matcher(out() + err());
+            if (m.find()) {
+                return m;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the process ended with " + process.exitValue() + " before printing "
+                        + pattern + ":\n" + out() + err());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the process did not print " + pattern + " within " + within + ":\n" + out()
+                + err());
+    }
+
+    /** Sends SIGTERM and returns the exit code once the process has ended. */
+    public int terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the process did not end within " + within + " of SIGTERM:\n" + out() + err());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
