@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -83,9 +82,7 @@ final class SimulateCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Provider simulator on http://%s:%d/facecheck with %d synthetic identities; Ctrl-C stops it.%n",
                     host, actual, identities.size());
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
-            stopped.await();
+            StopSignal.install().await();
         } finally {
             vertx.close();
         }

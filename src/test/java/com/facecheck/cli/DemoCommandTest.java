@@ -69,19 +69,19 @@ class DemoCommandTest {
 
     @Test
     void foldersGivenForFilesAreRefusedBeforeAnythingRuns() {
-        Run out = run("demo", "--out", dir.toString());
+        CliRun out = CliRun.of("demo", "--out", dir.toString());
         assertThat(out.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(out.err().strip()).doesNotContain("\n").contains("--out").contains("is a folder");
         assertThat(out.out()).doesNotContain("Starting");
 
-        Run requests = run("demo", "--requests", dir.toString());
+        CliRun requests = CliRun.of("demo", "--requests", dir.toString());
         assertThat(requests.exitCode()).isEqualTo(FacecheckCli.USAGE);
         assertThat(requests.err().strip()).doesNotContain("\n").contains("--requests").contains("is a folder");
     }
 
     @Test
     void versionIsTheOneThisBuildWasMadeAs() throws Exception {
-        Run run = run("--version");
+        CliRun run = CliRun.of("--version");
         String pom = Files.readString(Path.of("pom.xml"));
         String version = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
         assertThat(run.exitCode()).isZero();

@@ -2,8 +2,7 @@ package com.facecheck.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import com.facecheck.testing.CliRun;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,22 +16,16 @@ class SimulateCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        int code = FacecheckCli.execute(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                Map.of("FACECHECK_APPCODE", "simulate-command-test-code"));
-        return new Run(code, err.toString().strip());
+    private static CliRun run(String... args) {
+        return CliRun.withEnvironment(Map.of("FACECHECK_APPCODE", "simulate-command-test-code"), args);
     }
 
     @Test
     void aTakenPortIsOneLineThatSaysWhatToDo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            Run run = run("simulate", "--port", Integer.toString(taken.getLocalPort()));
+            CliRun run = run("simulate", "--port", Integer.toString(taken.getLocalPort()));
             assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
-            assertThat(run.err()).doesNotContain("\n").startsWith("facecheck simulate: cannot listen on")
+            assertThat(run.err().strip()).doesNotContain("\n").startsWith("facecheck simulate: cannot listen on")
                     .contains("pick another --port");
         }
     }
@@ -40,33 +33,33 @@ class SimulateCommandTest {
     @Test
     void anEmptyBehaviourFileIsNamed() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.json"), "");
-        Run run = run("simulate", "--port", "0", "--behaviour", empty.toString());
+        CliRun run = run("simulate", "--port", "0", "--behaviour", empty.toString());
         assertThat(run.exitCode()).isEqualTo(FacecheckCli.USAGE);
-        assertThat(run.err()).doesNotContain("\n").contains(empty.toString()).contains("is empty");
+        assertThat(run.err().strip()).doesNotContain("\n").contains(empty.toString()).contains("is empty");
     }
 
     @Test
     void aBehaviourFileWithAnUnknownSettingOrNotJsonIsRefusedWithoutLibraryText() throws Exception {
         Path misspelt = Files.writeString(dir.resolve("misspelt.json"), "{\"latencyMilis\": 200}");
-        Run unknown = run("simulate", "--port", "0", "--behaviour", misspelt.toString());
+        CliRun unknown = run("simulate", "--port", "0", "--behaviour", misspelt.toString());
         assertThat(unknown.exitCode()).isEqualTo(FacecheckCli.USAGE);
-        assertThat(unknown.err()).doesNotContain("\n").contains(misspelt.toString())
+        assertThat(unknown.err().strip()).doesNotContain("\n").contains(misspelt.toString())
                 .contains("no such setting: latencyMilis").contains("latencyMillis");
 
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"latencyMillis\": ");
-        Run notJson = run("simulate", "--port", "0", "--behaviour", broken.toString());
+        CliRun notJson = run("simulate", "--port", "0", "--behaviour", broken.toString());
         assertThat(notJson.exitCode()).isEqualTo(FacecheckCli.USAGE);
-        assertThat(notJson.err()).doesNotContain("\n").contains(broken.toString()).contains("not JSON")
+        assertThat(notJson.err().strip()).doesNotContain("\n").contains(broken.toString()).contains("not JSON")
                 .doesNotContain("com.fasterxml").doesNotContain("Source:");
     }
 
     @Test
     void aFolderOrAMissingFileIsSaidSo() {
-        Run folder = run("simulate", "--port", "0", "--behaviour", dir.toString());
+        CliRun folder = run("simulate", "--port", "0", "--behaviour", dir.toString());
         assertThat(folder.exitCode()).isEqualTo(FacecheckCli.USAGE);
-        assertThat(folder.err()).contains("is a folder");
-        Run missing = run("simulate", "--port", "0", "--behaviour", dir.resolve("nope.json").toString());
+        assertThat(folder.err().strip()).contains("is a folder");
+        CliRun missing = run("simulate", "--port", "0", "--behaviour", dir.resolve("nope.json").toString());
         assertThat(missing.exitCode()).isEqualTo(FacecheckCli.USAGE);
-        assertThat(missing.err()).contains("no such file");
+        assertThat(missing.err().strip()).contains("no such file");
     }
 }
