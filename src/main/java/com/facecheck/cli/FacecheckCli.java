@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.ConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code facecheck} command and its subcommands. */
 @Command(name = "facecheck", mixinStandardHelpOptions = true, versionProvider = FacecheckCli.Version.class,
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, SimulateCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ConfigCommand.class, ValidateCommand.class,
+                SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class FacecheckCli implements Runnable {
 
     /** Exit code for a mistake in how the command was called. */
@@ -30,7 +31,12 @@ public final class FacecheckCli implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new FacecheckCli());
+        return execute(CommandLine.defaultFactory(), args, out, err);
+    }
+
+    /** The same, with the commands made by {@code factory}: how tests give a command its environment. */
+    static int execute(CommandLine.IFactory factory, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new FacecheckCli(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignored) -> {
@@ -41,8 +47,8 @@ public final class FacecheckCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, ignored) -> {
             String path = "facecheck " + commandLine.getCommandName();
-            if (e instanceof CliError) {
-                err.println(path + ": " + e.getMessage());
+            if (e instanceof CliError || e instanceof ConfigException) {
+                e.getMessage().lines().forEach(line -> err.println(path + ": " + line));
                 return USAGE;
             }
             err.println(path + " failed: " + e.getClass().getSimpleName()
