@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,41 +49,46 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final WorkerMeters workerMeters;
     private final CallPermits.InFlight calls;
+    private final Duration drainTimeout;
 
     private Worker(Vertx vertx, HttpProvider provider, KafkaStreams streams, PrometheusMeterRegistry meters,
-                   WorkerMeters workerMeters, CallPermits.InFlight calls) {
+                   WorkerMeters workerMeters, CallPermits.InFlight calls, Duration drainTimeout) {
         this.vertx = vertx;
         this.provider = provider;
         this.streams = streams;
         this.meters = meters;
         this.workerMeters = workerMeters;
         this.calls = calls;
+        this.drainTimeout = drainTimeout;
     }
 
     /**
-     * Checks that every topic exists, starts the topology and returns once it is running.
+     * Checks the configuration and that every topic exists, starts the topology and returns once it is running.
      *
+     * @throws ConfigException listing every problem of the configuration
      * @throws IllegalStateException naming missing topics, or when the worker does not reach RUNNING
      */
     public static Worker start(WorkerConfig config) {
+        config.requireValid();
         int partitions = requireTopics(config);
         Vertx vertx = Vertx.vertx();
-        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.credentials(), config.callTimeout(),
-                config.maxInFlight());
-        KeyedHasher hasher = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
+        WorkerConfig.Provider calling = config.provider();
+        HttpProvider provider = new HttpProvider(vertx, calling.url(), config.secrets().credentials(),
+                calling.callTimeout(), calling.maxInFlight());
+        KeyedHasher hasher = config.secrets().hasher();
         Topics topics = new Topics(config.topics(), new RequestParser(hasher));
-        CallPermits.InFlight inFlight = new CallPermits.InFlight(config.maxInFlight());
+        CallPermits.InFlight inFlight = new CallPermits.InFlight(calling.maxInFlight());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CallGauges gauges = new CallGauges(ChinaCalendar.clock());
-        gauges.register(meters, config.limits().dailyCalls() > 0);
-        var calls = new CallSetup(provider, () -> CallPermits.forTask(config.callsPerSecond(), partitions, inFlight),
-                new ProviderCircuit(config.probeInterval(), meters), config.retry(), config.onUnavailable(),
-                new CallSetup.Budget(config.limits().dailyCalls(), partitions), meters, gauges);
+        gauges.register(meters, config.budget().dailyCalls() > 0);
+        var calls = new CallSetup(provider, () -> CallPermits.forTask(calling.callsPerSecond(), partitions, inFlight),
+                new ProviderCircuit(calling.probeInterval(), meters), calling.retry(), calling.onUnavailable(),
+                new CallSetup.Budget(config.budget().dailyCalls(), partitions), meters, gauges);
         Properties properties = streamsProperties(config);
-        Results results = new Results(config.resultPersonFields(), hasher);
+        Results results = new Results(config.results().personFields(), hasher);
         properties.put(FailedRecords.SETUP_CONFIG,
                 new FailedRecords.Setup(topics, meters, ChinaCalendar.clock(), results));
-        var topology = FacecheckTopology.build(topics, config.limits().admission(hasher), results, calls,
+        var topology = FacecheckTopology.build(topics, config.admission(hasher), results, calls,
                 ChinaCalendar.clock(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL,
                 new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
@@ -104,9 +108,9 @@ public final class Worker implements AutoCloseable {
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        WorkerMeters workerMeters = new WorkerMeters(meters, WorkerMeters.DEFAULT_PRICE_PER_CALL, inFlight,
-                config.stateDir());
-        Worker worker = new Worker(vertx, provider, streams, meters, workerMeters, inFlight);
+        WorkerMeters workerMeters = new WorkerMeters(meters, calling.pricePerCall(), inFlight, config.streams().stateDir());
+        Worker worker = new Worker(vertx, provider, streams, meters, workerMeters, inFlight,
+                config.shutdown().drainTimeout());
         try {
             streams.start();
             worker.awaitRunning();
@@ -115,7 +119,7 @@ public final class Worker implements AutoCloseable {
             worker.close();
             throw e;
         }
-        LOG.info("worker {} running: {} → results", config.applicationId(), config.topics().requests());
+        LOG.info("worker {} running: {} → results", config.kafka().applicationId(), config.topics().requests());
         return worker;
     }
 
@@ -162,13 +166,15 @@ public final class Worker implements AutoCloseable {
     /** The Kafka Streams settings the worker runs with (exactly-once, threads, commit interval, poison handling). */
     public static Properties streamsProperties(WorkerConfig config) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.kafka().applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        if (config.streams().stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, config.streams().stateDir().toString());
+        }
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streams().threads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.streams().commitInterval().toMillis());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.streams().standbyReplicas());
         // Waiting calls start from the stream thread's loop; a short poll keeps it turning while input is idle,
         // so a task's rate share is used as it refills instead of being capped at the bucket's small burst.
         p.put(StreamsConfig.POLL_MS_CONFIG, 10);
@@ -176,15 +182,15 @@ public final class Worker implements AutoCloseable {
         // One record that cannot be read or processed costs that record, never the stream thread (FailedRecords).
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
-        p.putAll(config.kafka());
+        p.putAll(config.kafka().properties());
         return p;
     }
 
     /** Fails naming every missing topic; returns the partition count of the request topic. */
     private static int requireTopics(WorkerConfig config) {
         Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        adminProps.putAll(config.kafka());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        adminProps.putAll(config.kafka().properties());
         try (Admin admin = Admin.create(adminProps)) {
             List<String> missing = TopicSetup.missing(admin, config.topics());
             if (!missing.isEmpty()) {
@@ -211,7 +217,7 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers()
+            throw new IllegalStateException("cannot reach Kafka at " + config.kafka().bootstrapServers()
                     + " to check the topics: " + e.getClass().getSimpleName()
                     + ". Check the bootstrap servers and that the brokers are up");
         }
@@ -229,7 +235,7 @@ public final class Worker implements AutoCloseable {
     /** Stops as {@link #close(Duration)} does, waiting up to {@link #DEFAULT_DRAIN_TIMEOUT} for calls in flight. */
     @Override
     public void close() {
-        close(DEFAULT_DRAIN_TIMEOUT);
+        close(drainTimeout);
     }
 
     /**

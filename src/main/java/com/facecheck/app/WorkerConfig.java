@@ -8,173 +8,201 @@ import com.facecheck.provider.RetryPolicy;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.CallSetup;
 import com.facecheck.topology.TopicNames;
-import java.nio.charset.StandardCharsets;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsConfig;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
- * Everything the worker needs, validated once when it is built: a mistake fails at start-up with a message
- * that names the setting, never later.
- *
- * @param hashSecret  key of the HMAC that turns personal data into stable identifiers; never printed
- * @param maxInFlight provider calls in flight at once per worker, also the HTTP connection pool size
- * @param callsPerSecond provider calls per second for all instances together; 0 means no limit
- * @param retry          how failed calls are tried again
- * @param probeInterval  while the provider is unavailable, how often one call probes whether it is back
- * @param onUnavailable  whether requests wait while the provider is unavailable, or fail to the dead letters
- * @param resultPersonFields which of the person's fields results show besides personId (result.person-fields)
- * @param kafka       extra Kafka Streams/client properties, applied last
+ * Everything the worker needs: one tree of records whose components are the configuration's keys
+ * ({@code docs/configuration.md}), plus the secrets, which are never keys. Built in code with
+ * {@link #defaults} and {@link #with}, or loaded by {@link ConfigLoader}; {@link #requireValid} checks it once,
+ * reporting every problem at once.
  */
 public record WorkerConfig(
-        String bootstrapServers,
-        String applicationId,
-        Path stateDir,
-        TopicNames topics,
-        ProviderUrl providerUrl,
-        Credentials credentials,
-        Duration callTimeout,
-        int maxInFlight,
-        double callsPerSecond,
-        RetryPolicy retry,
-        Duration probeInterval,
-        CallSetup.OnUnavailable onUnavailable,
-        String hashSecret,
-        int streamThreads,
-        Duration commitInterval,
-        Limits limits,
-        int standbyReplicas,
-        PersonFields resultPersonFields,
-        Map<String, String> kafka) {
+        @NotNull @Valid Kafka kafka,
+        @NotNull @Valid TopicNames topics,
+        @NotNull @Valid Provider provider,
+        @NotNull @Valid Caps caps,
+        @NotNull @Valid Dedup dedup,
+        @NotNull @Valid Budget budget,
+        @NotNull @Valid Results results,
+        @NotNull @Valid Shutdown shutdown,
+        @NotNull @Valid Http http,
+        @NotNull @Valid Streams streams,
+        @NotNull Secrets secrets) {
+
+    static final String AT_LEAST_1MS = "must be at least 1ms";
+    static final String NOT_NEGATIVE = "must not be negative";
 
     /**
-     * What may reach the provider.
+     * Where Kafka is and who the worker is there.
      *
-     * @param perId       caps.per-id: most calls for one ID number in any cap window
-     * @param perName     caps.per-name: most calls for one name in any cap window
-     * @param capWindow   caps.window: the caps' window (wall clock, as the provider counts), 24 h
-     * @param dedupWindow dedup.window: a request id served again within this time is a duplicate, 24 h
-     * @param dailyCalls  budget.daily-calls: most calls per day (Asia/Shanghai) for all instances; 0 for no budget
-     * @param claimTimeout claim-timeout: how long a request waits for the name stage before it ends as an internal
-     *                     error
+     * @param properties Kafka Streams and client properties, passed through untouched and applied last
      */
-    public record Limits(int perId, int perName, Duration capWindow, Duration dedupWindow, long dailyCalls,
-                         Duration claimTimeout) {
+    public record Kafka(
+            @NotBlank String bootstrapServers,
+            @NotNull @Pattern(regexp = "[a-zA-Z0-9._-]{1,249}",
+                    message = "must be 1–249 letters, digits, '.', '_' or '-'") String applicationId,
+            @NotNull Map<String, String> properties) {
 
-        public static final Limits DEFAULT = new Limits(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME,
-                Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, 0, Admission.DEFAULT_CLAIM_TIMEOUT);
+        /** Kafka properties that are keys here: as properties they would slip past the keys' order of precedence. */
+        static final Map<String, String> KEYED_PROPERTIES = Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka.bootstrap-servers",
+                StreamsConfig.APPLICATION_ID_CONFIG, "kafka.application-id",
+                StreamsConfig.STATE_DIR_CONFIG, "streams.state-dir",
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, "streams.threads",
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "streams.commit-interval",
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "streams.standby-replicas");
 
-        public Limits {
-            Admission.requireValid(dedupWindow, capWindow, perId, perName, claimTimeout);
-            require(dailyCalls >= 0, "budget.daily-calls must be 0 (no budget) or more");
+        public Kafka {
+            properties = Collections.unmodifiableMap(new TreeMap<>(properties == null ? Map.of() : properties));
+            for (String name : properties.keySet()) {
+                String key = KEYED_PROPERTIES.get(name);
+                if (key != null) {
+                    throw new IllegalArgumentException("the Kafka property " + name + " is the key " + key
+                            + " here: set that instead (" + ConfigKeys.environmentVariable(key) + ", the file or --set)");
+                }
+            }
         }
 
-        public Admission admission(KeyedHasher keys) {
-            return new Admission(keys, dedupWindow, capWindow, perId, perName, claimTimeout);
-        }
-    }
-
-    public WorkerConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap servers are not set");
-        require(applicationId != null && applicationId.matches("[a-zA-Z0-9._-]+"),
-                "the application id must be letters, digits, '.', '_' or '-'");
-        Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(topics, "topics");
-        Objects.requireNonNull(providerUrl, "providerUrl");
-        Objects.requireNonNull(credentials, "credentials");
-        require(isPositive(callTimeout), "the call timeout must be positive");
-        require(maxInFlight >= 1 && maxInFlight <= 10_000, "max in-flight calls must be 1–10000");
-        require(callsPerSecond >= 0 && Double.isFinite(callsPerSecond), "calls per second must be 0 (no limit) or more");
-        Objects.requireNonNull(retry, "retry");
-        require(isPositive(probeInterval), "the probe interval must be positive");
-        Objects.requireNonNull(onUnavailable, "onUnavailable");
-        KeyedHasher.requireUsable(hashSecret == null ? null : hashSecret.getBytes(StandardCharsets.UTF_8));
-        require(streamThreads >= 1 && streamThreads <= 64, "stream threads must be 1–64");
-        require(isPositive(commitInterval), "the commit interval must be positive");
-        Objects.requireNonNull(limits, "limits");
-        require(standbyReplicas >= 0 && standbyReplicas <= 10, "standby replicas must be 0–10");
-        Objects.requireNonNull(resultPersonFields, "resultPersonFields");
-        kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
-    }
-
-    /** Defaults for everything but where Kafka and the provider are and the secrets. */
-    public static WorkerConfig defaults(String bootstrapServers, ProviderUrl providerUrl, Credentials credentials, String hashSecret,
-                                        Path stateDir) {
-        return new WorkerConfig(bootstrapServers, "facecheck-streams", stateDir, TopicNames.defaults(), providerUrl,
-                credentials, Duration.ofSeconds(10), 256, 0, RetryPolicy.defaults(), Duration.ofSeconds(30),
-                CallSetup.OnUnavailable.PAUSE, hashSecret, 1, Duration.ofMillis(100), Limits.DEFAULT,
-                0, PersonFields.DEFAULT, Map.of());
-    }
-
-    public WorkerConfig withApplicationId(String id) {
-        return new WorkerConfig(bootstrapServers, id, stateDir, topics, providerUrl, credentials, callTimeout,
-                maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
-    }
-
-    public WorkerConfig withTopics(TopicNames names) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, names, providerUrl, credentials, callTimeout,
-                maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
-    }
-
-    public WorkerConfig withCallsPerSecond(double limit) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, limit, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
-    }
-
-    /** Extra Kafka Streams/client properties, applied last. */
-    public WorkerConfig withKafka(Map<String, String> properties) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, resultPersonFields, properties);
-    }
-
-    public WorkerConfig withCalls(Duration timeout, RetryPolicy retryPolicy, Duration probe) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                timeout, maxInFlight, callsPerSecond, retryPolicy, probe, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, resultPersonFields, kafka);
-    }
-
-    public WorkerConfig withLimits(Limits newLimits) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, newLimits, standbyReplicas, resultPersonFields, kafka);
-    }
-
-    public WorkerConfig withStandbyReplicas(int replicas) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, replicas, resultPersonFields, kafka);
-    }
-
-    /** Which of the person's fields results show besides personId; the default shows only the masked name. */
-    public WorkerConfig withResultPersonFields(PersonFields fields) {
-        return new WorkerConfig(bootstrapServers, applicationId, stateDir, topics, providerUrl, credentials,
-                callTimeout, maxInFlight, callsPerSecond, retry, probeInterval, onUnavailable, hashSecret, streamThreads,
-                commitInterval, limits, standbyReplicas, fields, kafka);
-    }
-
-    private static boolean isPositive(Duration duration) {
-        return duration != null && !duration.isNegative() && !duration.isZero();
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
+        /** Property names only: values such as sasl.jaas.config carry passwords. */
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId + ", properties="
+                    + properties.keySet() + "]";
         }
     }
 
-    @Override
-    public String toString() {
-        return "WorkerConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
-                + ", stateDir=" + stateDir + ", topics=" + topics + ", providerUrl=" + providerUrl
-                + ", credentials=" + credentials + ", callTimeout=" + callTimeout + ", maxInFlight=" + maxInFlight + ", callsPerSecond=" + callsPerSecond + ", retry=" + retry + ", probeInterval=" + probeInterval
-                + ", onUnavailable=" + onUnavailable
-                + ", hashSecret=[redacted], streamThreads=" + streamThreads + ", commitInterval=" + commitInterval
-                + ", limits=" + limits  + ", standbyReplicas=" + standbyReplicas
-                + ", resultPersonFields=" + resultPersonFields + ", kafka=" + kafka.keySet() + "]";
+    /**
+     * How the provider is called.
+     *
+     * @param maxInFlight    calls in flight at once per worker, also the HTTP connection pool size
+     * @param callsPerSecond calls per second for all instances together; 0 means no limit
+     * @param probeInterval  while the provider is unavailable, how often one call probes whether it is back
+     * @param onUnavailable  whether requests wait while the provider is unavailable, or fail to the dead letters
+     * @param pricePerCall   what one billed call costs (CNY), for the estimated spend
+     */
+    public record Provider(
+            @NotNull ProviderUrl url,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration callTimeout,
+            @Min(1) @Max(10_000) int maxInFlight,
+            @PositiveOrZero(message = "must be 0 (no limit) or more") double callsPerSecond,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration probeInterval,
+            @NotNull CallSetup.OnUnavailable onUnavailable,
+            @NotNull @DecimalMin(value = "0", message = NOT_NEGATIVE) BigDecimal pricePerCall,
+            @NotNull @Valid RetryPolicy retry) {
+    }
+
+    /**
+     * The provider's own 24-hour caps, kept before any call is paid for.
+     *
+     * @param perId        most calls for one ID number in any window
+     * @param perName      most calls for one name in any window
+     * @param window       the caps' window, on the wall clock as the provider counts
+     * @param claimTimeout how long a request waits for the name stage before it ends as an internal error
+     */
+    public record Caps(
+            @Min(1) int perId,
+            @Min(1) int perName,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration window,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration claimTimeout) {
+    }
+
+    /** @param window a request id served again within this time is a duplicate */
+    public record Dedup(@NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration window) {
+    }
+
+    /** @param dailyCalls most calls per day (Asia/Shanghai) for all instances; 0 for no budget */
+    public record Budget(@Min(value = 0, message = "must be 0 (no budget) or more") long dailyCalls) {
+    }
+
+    /** @param personFields which of the person's fields results show besides personId */
+    public record Results(@NotNull PersonFields personFields) {
+    }
+
+    /** @param drainTimeout how long a stop waits for the worker to finish its work and close */
+    public record Shutdown(@NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration drainTimeout) {
+    }
+
+    /** @param port where the worker serves its health and metrics; 0 for any free port */
+    public record Http(@Min(0) @Max(65_535) int port) {
+    }
+
+    /**
+     * Kafka Streams settings.
+     *
+     * @param threads         stream threads per worker
+     * @param standbyReplicas warm copies of each task's state on other instances (1 makes a failover restore-free)
+     * @param stateDir        where the state stores live; unset, Kafka Streams' own default
+     */
+    public record Streams(
+            @Min(1) @Max(64) int threads,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration commitInterval,
+            @Min(0) @Max(10) int standbyReplicas,
+            Path stateDir) {
+    }
+
+    /** Every key at its default; where Kafka and the provider are, the state folder and the secrets unset. */
+    static final WorkerConfig DEFAULTS = new WorkerConfig(
+            new Kafka(null, "facecheck-streams", Map.of()),
+            TopicNames.defaults(),
+            new Provider(null, Duration.ofSeconds(10), 256, 0, Duration.ofSeconds(30), CallSetup.OnUnavailable.PAUSE,
+                    new BigDecimal("0.20"), RetryPolicy.defaults()),
+            new Caps(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME, Admission.DEFAULT_WINDOW,
+                    Admission.DEFAULT_CLAIM_TIMEOUT),
+            new Dedup(Admission.DEFAULT_WINDOW),
+            new Budget(0),
+            new Results(PersonFields.DEFAULT),
+            new Shutdown(Duration.ofSeconds(30)),
+            new Http(8081),
+            new Streams(1, Duration.ofMillis(100), 0, null),
+            null);
+
+    /** Defaults for everything but where Kafka and the provider are, the secrets and the state folder. */
+    public static WorkerConfig defaults(String bootstrapServers, ProviderUrl providerUrl, Credentials credentials,
+                                        String hashSecret, Path stateDir) {
+        return DEFAULTS.with("kafka.bootstrap-servers", bootstrapServers).with("provider.url", providerUrl)
+                .with("streams.state-dir", stateDir).with("secrets", new Secrets(credentials, hashSecret));
+    }
+
+    /**
+     * A copy with one key, or a whole section, replaced: {@code with("caps.per-id", 100)},
+     * {@code with("topics", names)}. Check the result with {@link #requireValid}; the worker does when it starts.
+     *
+     * @throws IllegalArgumentException for a key that does not exist or a value of the wrong type
+     */
+    public WorkerConfig with(String key, Object value) {
+        return ConfigKeys.with(this, key, value);
+    }
+
+    /**
+     * Checks every key against its constraints.
+     *
+     * @throws ConfigException listing every problem, one per key
+     */
+    public void requireValid() {
+        List<ConfigProblem> problems = ConfigCheck.problems(this);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** What decides whether a request may reach the provider, keyed by {@code keys}. */
+    public Admission admission(KeyedHasher keys) {
+        return new Admission(keys, dedup.window(), caps.window(), caps.perId(), caps.perName(), caps.claimTimeout());
     }
 }

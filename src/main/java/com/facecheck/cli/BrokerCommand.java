@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,6 +24,9 @@ import picocli.CommandLine.Spec;
                         + " records survive a restart. For trying things out on one machine: one node, no replicas,"
                         + " no security."})
 final class BrokerCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private FacecheckCli cli;
 
     @Spec
     private CommandSpec spec;
@@ -46,7 +50,7 @@ final class BrokerCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = start()) {
             // Taken over once the broker runs, so that a start refused leaves the process's signals alone. A stop
             // during the seconds of start-up ends the process the JVM's way; Kafka recovers its logs next time.
-            StopSignal stop = StopSignal.install();
+            StopSignal stop = cli.stopSignal();
             out.println("Kafka broker ready at " + kafka.bootstrapServers() + " (data in " + dataDir
                     + (reused ? ", kept from the last run" : ", new") + "). Ctrl-C or SIGTERM stops it.");
             stop.await();

@@ -91,9 +91,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "give up when the results are not all in after this long (default: ${DEFAULT-VALUE})")
     private int timeoutSeconds;
 
-    @Option(names = "--price-per-call", paramLabel = "CNY", defaultValue = "0.20",
-            description = "what one billed call costs, for the spend estimate (default: ${DEFAULT-VALUE}, the"
-                    + " smallest package's price)")
+    @Option(names = "--price-per-call", paramLabel = "CNY",
+            description = "what one billed call costs, for the spend estimate (default: the key"
+                    + " provider.price-per-call, 0.20, the smallest package's price)")
     private BigDecimal pricePerCall;
 
     @Override
@@ -121,6 +121,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), provider, credentials, randomHex(32),
                     stateDir);
+            if (pricePerCall != null) {
+                config = config.with("provider.price-per-call", pricePerCall);
+            }
             out.println("Starting the worker (exactly-once, " + partitions + " partitions)…");
             try (Worker worker = Worker.start(config);
                  OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
@@ -133,13 +136,13 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Sent " + requests.size() + " requests to " + names.requests() + "; waiting for results…");
                 boolean complete = awaitResults(collector, names, requests.size(), worker, out);
                 report(collector.records(), names, requests.size(), (long) worker.count(DUPLICATES), simulator, out);
-                reportSpend(answersByBilling(worker), out);
+                reportSpend(answersByBilling(worker), config.provider().pricePerCall(), out);
                 out.println();
-                out.println("Sample results (of the person: personId and " + config.resultPersonFields()
+                out.println("Sample results (of the person: personId and " + config.results().personFields()
                         + "; never the photo):");
                 samples(collector.records(), names).forEach(json -> out.println("  " + json));
                 if (outFile != null) {
-                    writeOut(collector.records(), names, config.resultPersonFields());
+                    writeOut(collector.records(), names, config.results().personFields());
                     out.println("Wrote " + collector.records().size() + " records to " + outFile);
                 }
                 out.printf(Locale.ROOT, "Done in %.1f s.%n", (System.nanoTime() - started) / 1e9);
@@ -183,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new CliError("--timeout-seconds must be at least 1, not " + timeoutSeconds);
         }
-        if (pricePerCall.signum() < 0) {
+        if (pricePerCall != null && pricePerCall.signum() < 0) {
             throw new CliError("--price-per-call cannot be negative: give what one billed call costs, in CNY");
         }
         if (outFile != null) {
@@ -320,7 +323,7 @@ final class DemoCommand implements Callable<Integer> {
      * Every call the worker made, by what its answer says about billing: a call whose billing is unknown may or may
      * not have been billed, so the spend is a range.
      */
-    private void reportSpend(Map<Billing, Long> calls, PrintWriter out) {
+    private static void reportSpend(Map<Billing, Long> calls, BigDecimal pricePerCall, PrintWriter out) {
         long billed = calls.getOrDefault(Billing.BILLED, 0L);
         long unknown = calls.getOrDefault(Billing.UNKNOWN, 0L);
         out.printf(Locale.ROOT, "Provider calls: %d billed, %d not billed, %d of unknown billing (sent, but no"

@@ -1,16 +1,19 @@
 package com.facecheck.cli;
 
 import com.facecheck.app.BuildVersion;
+import com.facecheck.app.ConfigException;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code facecheck} command and its subcommands. */
 @Command(name = "facecheck", mixinStandardHelpOptions = true, versionProvider = FacecheckCli.Version.class,
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, SimulateCommand.class, BrokerCommand.class,
-                TopicsCommand.class, SendCommand.class, ResultsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ConfigCommand.class, ValidateCommand.class,
+                SimulateCommand.class, BrokerCommand.class, TopicsCommand.class, SendCommand.class,
+                ResultsCommand.class, CommandLine.HelpCommand.class})
 public final class FacecheckCli implements Runnable {
 
     /** Exit code for a mistake in how the command was called. */
@@ -23,13 +26,21 @@ public final class FacecheckCli implements Runnable {
 
     /** The environment the commands read settings and credentials from: the process's, or a test's. */
     private final Map<String, String> environment;
+    /** How commands that run until stopped learn they should stop: SIGTERM/SIGINT, or a test's hand. */
+    private final Supplier<StopSignal> stops;
 
-    private FacecheckCli(Map<String, String> environment) {
+    private FacecheckCli(Map<String, String> environment, Supplier<StopSignal> stops) {
         this.environment = Map.copyOf(environment);
+        this.stops = stops;
     }
 
     Map<String, String> environment() {
         return environment;
+    }
+
+    /** Listening from now on: take it before starting what the stop must close. */
+    StopSignal stopSignal() {
+        return stops.get();
     }
 
     @Override
@@ -48,7 +59,13 @@ public final class FacecheckCli implements Runnable {
 
     /** As {@link #execute(String[], PrintWriter, PrintWriter)}, reading {@code environment} instead of the process's. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
-        CommandLine cli = new CommandLine(new FacecheckCli(environment));
+        return execute(args, out, err, environment, StopSignal::install);
+    }
+
+    /** As above, with stops coming from {@code stops} instead of the process's signals. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
+                       Supplier<StopSignal> stops) {
+        CommandLine cli = new CommandLine(new FacecheckCli(environment, stops));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignored) -> {
@@ -58,8 +75,8 @@ public final class FacecheckCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, ignored) -> {
             String path = commandLine.getCommandSpec().qualifiedName();
-            if (e instanceof CliError) {
-                err.println(path + ": " + e.getMessage());
+            if (e instanceof CliError || e instanceof ConfigException) {
+                e.getMessage().lines().forEach(line -> err.println(path + ": " + line));
                 return USAGE;
             }
             err.println(path + " failed: " + e.getClass().getSimpleName()

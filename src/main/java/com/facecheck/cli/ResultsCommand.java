@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** Prints what the worker wrote, for downstream teams and for anyone watching a run. */
@@ -27,6 +28,9 @@ import picocli.CommandLine.Spec;
                 "Without --follow: everything there is, then stop. With --follow: what arrives from now on (everything"
                         + " first, with --from-beginning) until Ctrl-C or SIGTERM."})
 final class ResultsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private FacecheckCli cli;
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -54,7 +58,7 @@ final class ResultsCommand implements Callable<Integer> {
         try (OutputReader reader = kafka.withSettings(() -> new OutputReader(kafka.properties(), names.outputs(),
                 fromBeginning || !follow))) {
             if (follow) {
-                StopSignal stop = StopSignal.install();
+                StopSignal stop = cli.stopSignal();
                 err.println("Following " + names.outputs().size() + " topics at " + kafka.bootstrapServers()
                         + "; Ctrl-C stops.");
                 // A reader that went away (| head) ends it too: a print error is all a closed pipe says.

@@ -82,7 +82,7 @@ final class SimulateCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Provider simulator on http://%s:%d/facecheck with %d synthetic identities; Ctrl-C stops it.%n",
                     host, actual, identities.size());
-            StopSignal.install().await();
+            cli.stopSignal().await();
         } finally {
             vertx.close();
         }

@@ -1,7 +1,9 @@
 package com.facecheck.cli;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
@@ -14,6 +16,15 @@ final class StopSignal {
     private final CountDownLatch requested = new CountDownLatch(1);
 
     private StopSignal() {
+    }
+
+    /** A stop requested by {@link #request()} only: how tests stand in for a signal. */
+    static StopSignal manual() {
+        return new StopSignal();
+    }
+
+    void request() {
+        requested.countDown();
     }
 
     /** Takes over both signals for the rest of the process. */
@@ -31,5 +42,10 @@ final class StopSignal {
 
     void await() throws InterruptedException {
         requested.await();
+    }
+
+    /** Whether a stop was requested within {@code timeout}. */
+    boolean await(Duration timeout) throws InterruptedException {
+        return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

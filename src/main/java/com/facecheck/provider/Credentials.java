@@ -58,7 +58,13 @@ public sealed interface Credentials {
                 + " and " + APPSECRET_ENV + " (each may be given as a file with " + FILE_SUFFIX + ")");
     }
 
-    private static Optional<String> secret(Map<String, String> env, String name) {
+    /**
+     * The secret in variable {@code name}, else in the file that {@code name} with {@value #FILE_SUFFIX} names;
+     * empty when neither is set.
+     *
+     * @throws IllegalArgumentException naming the variable whose file cannot be read, never a value
+     */
+    static Optional<String> secret(Map<String, String> env, String name) {
         String direct = env.get(name);
         if (direct != null && !direct.isBlank()) {
             return Optional.of(direct.strip());

@@ -1,7 +1,10 @@
 package com.facecheck.provider;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * When a failed call is tried again: exponential backoff with jitter, a bounded number of attempts, and a
@@ -11,14 +14,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param deadline    from the start of the request's first attempt; no attempt starts after it. Time spent
  *                    waiting before that (an outage, the daily budget) does not count.
  */
-public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration deadline) {
+public record RetryPolicy(
+        @Min(1) int maxAttempts,
+        @NotNull @DurationMin(millis = 0, message = "must not be negative") Duration firstBackoff,
+        @NotNull Duration maxBackoff,
+        @NotNull @DurationMin(millis = 1, message = "must be at least 1ms") Duration deadline) {
 
     public RetryPolicy {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("max attempts must be at least 1");
+            throw new IllegalArgumentException("max-attempts must be at least 1, not " + maxAttempts);
         }
-        if (firstBackoff.isNegative() || maxBackoff.compareTo(firstBackoff) < 0 || deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("backoffs must be 0 ≤ first ≤ max and the deadline positive");
+        if (firstBackoff.isNegative() || deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("first-backoff must not be negative and the deadline must be positive");
+        }
+        if (maxBackoff.compareTo(firstBackoff) < 0) {
+            throw new IllegalArgumentException("max-backoff (" + maxBackoff + ") must be at least first-backoff ("
+                    + firstBackoff + ")");
         }
     }
 

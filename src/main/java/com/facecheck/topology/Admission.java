@@ -42,7 +42,7 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
         requirePositive("caps.window", capWindow);
         requireAtLeastOne("caps.per-id", perId);
         requireAtLeastOne("caps.per-name", perName);
-        requirePositive("claim-timeout", claimTimeout);
+        requirePositive("caps.claim-timeout", claimTimeout);
     }
 
     public static Admission defaults(KeyedHasher keys) {

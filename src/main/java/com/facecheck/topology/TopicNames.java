@@ -1,6 +1,8 @@
 package com.facecheck.topology;
 
 import com.facecheck.contract.Outcome;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The names of every topic the worker reads or writes. Each result code maps to a topic; several codes may
@@ -16,10 +17,18 @@ import java.util.regex.Pattern;
  * worker's own stages (keyed hashes and request ids only, no personal data in clear); they need exactly as many
  * partitions as the request topic.
  */
-public record TopicNames(String requests, Map<Outcome, String> results, String retryableDeadLetters,
-                         String poisonDeadLetters, String nameClaims, String nameAnswers) {
+public record TopicNames(
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String requests,
+        @NotNull Map<Outcome, @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String> results,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String retryableDeadLetters,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String poisonDeadLetters,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String nameClaims,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String nameAnswers) {
 
-    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** What Kafka takes as a topic name: '.' and '..' alone are refused. */
+    static final String LEGAL_NAME = "(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}";
+    static final String LEGAL_MESSAGE = "must be a Kafka topic name: 1–249 letters, digits, '.', '_' or '-'";
+    private static final java.util.regex.Pattern LEGAL = java.util.regex.Pattern.compile(LEGAL_NAME);
 
     private static final String DEFAULT_REQUESTS = "facecheck.requests";
     private static final String DEFAULT_RETRYABLE = "facecheck.dlq.retryable";
@@ -98,9 +107,8 @@ public record TopicNames(String requests, Map<Outcome, String> results, String r
     }
 
     private static void requireLegal(String role, String name) {
-        if (name == null || !LEGAL.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("the topic for " + role + " is '" + name + "': a Kafka topic name is"
-                    + " 1–249 characters of letters, digits, '.', '_' and '-'");
+        if (name == null || !LEGAL.matcher(name).matches()) {
+            throw new IllegalArgumentException("the topic for " + role + " is '" + name + "': it " + LEGAL_MESSAGE);
         }
     }
 }

@@ -61,7 +61,7 @@ class BacklogKeepsTheProvidersCapTest {
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLimits(0, 0, Admission.DEFAULT_PER_ID, 0));
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
-                    "backlog-test-secret-0123456789", stateDir).withApplicationId("backlog").withTopics(names);
+                    "backlog-test-secret-0123456789", stateDir).with("kafka.application-id", "backlog").with("topics", names);
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs());
                  var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -112,9 +112,10 @@ class CrashResumeTest {
             simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(50));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, ProviderUrl.of(url),
                             new Credentials.AppCodeAuth(AppCode.of(APP_CODE)), "crash-test-secret-0123456789", dir.resolve("state-b"))
-                    .withApplicationId("crash-resume").withTopics(names).withKafka(WorkerMain.crashFriendly())
-                    .withCalls(Duration.ofSeconds(10), new RetryPolicy(SUCCESSOR_ATTEMPTS, Duration.ofMillis(100),
-                            Duration.ofMillis(200), Duration.ofMinutes(1)), Duration.ofSeconds(30));
+                    .with("kafka.application-id", "crash-resume").with("topics", names).with("kafka.properties", WorkerMain.crashFriendly())
+                    .with("provider.call-timeout", Duration.ofSeconds(10))
+                    .with("provider.retry", new RetryPolicy(SUCCESSOR_ATTEMPTS, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMinutes(1)))
+                    .with("provider.probe-interval", Duration.ofSeconds(30));
             try (Worker successor = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
                 deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

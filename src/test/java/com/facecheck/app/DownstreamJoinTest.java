@@ -91,8 +91,8 @@ class DownstreamJoinTest {
             simulator.behaviour(SimulatorBehaviour.wellBehaved());
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
-                    "join-test-secret-0123456789", dir.resolve("worker")).withApplicationId("join-worker")
-                    .withTopics(names);
+                    "join-test-secret-0123456789", dir.resolve("worker")).with("kafka.application-id", "join-worker")
+                    .with("topics", names);
             try (Worker worker = Worker.start(config);
                  KafkaStreams downstream = downstream(bootstrap, resultTopic, applications, joined, dir.resolve("downstream"))) {
                 Traffic.send(bootstrap, names.requests(), requests, PARTITIONS);

@@ -72,9 +72,10 @@ class EveryOutcomeThroughBrokerTest {
                 ProviderSimulator.defaultIdentities())) {
             ProviderUrl providerUrl = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, providerUrl, new Credentials.AppCodeAuth(appCode), SECRET, stateDir)
-                    .withApplicationId("e2e-every-outcome").withTopics(names)
-                    .withCalls(Duration.ofSeconds(5), new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100),
-                            Duration.ofMinutes(1)), Duration.ofSeconds(30));
+                    .with("kafka.application-id", "e2e-every-outcome").with("topics", names)
+                    .with("provider.call-timeout", Duration.ofSeconds(5))
+                    .with("provider.retry", new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(1)))
+                    .with("provider.probe-interval", Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
                 Traffic.send(bootstrap, names.requests(),

@@ -92,13 +92,11 @@ class FailingRecordsThroughBrokerTest {
              ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
                      ProviderSimulator.defaultIdentities())) {
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
-            var defaults = WorkerConfig.Limits.DEFAULT;
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "failing-records-secret-0123456789", stateDir)
-                    .withApplicationId("failing-records").withTopics(names)
-                    .withLimits(new WorkerConfig.Limits(defaults.perId(), defaults.perName(), defaults.capWindow(),
-                            defaults.dedupWindow(), 0, Duration.ofSeconds(3)))
-                    .withKafka(Map.of(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, FailingProcessors.class.getName(),
+                    .with("kafka.application-id", "failing-records").with("topics", names)
+                    .with("caps.claim-timeout", Duration.ofSeconds(3))
+                    .with("kafka.properties", Map.of(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, FailingProcessors.class.getName(),
                             FailingProcessors.FAIL_ON, failOn));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {

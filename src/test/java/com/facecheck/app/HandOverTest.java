@@ -98,6 +98,6 @@ class HandOverTest {
     private WorkerConfig config(String bootstrap, ProviderUrl url, TopicNames names, String instance) {
         return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                         "hand-over-secret-0123456789", dir.resolve(instance))
-                .withApplicationId("hand-over").withTopics(names);
+                .with("kafka.application-id", "hand-over").with("topics", names);
     }
 }

@@ -70,10 +70,8 @@ class HttpSurfaceTest {
             assertThat(get(port, HttpSurface.METRICS).statusCode()).isEqualTo(503);
 
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
-                            HASH_SECRET, dir.resolve("worker")).withApplicationId("surface-worker").withTopics(names)
-                    .withLimits(new WorkerConfig.Limits(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME,
-                            Admission.DEFAULT_WINDOW, Admission.DEFAULT_WINDOW, DAILY_CALLS,
-                            Admission.DEFAULT_CLAIM_TIMEOUT));
+                            HASH_SECRET, dir.resolve("worker")).with("kafka.application-id", "surface-worker")
+                    .with("topics", names).with("budget.daily-calls", DAILY_CALLS);
             Worker worker = Worker.start(config);
             try {
                 surface.serve(worker);

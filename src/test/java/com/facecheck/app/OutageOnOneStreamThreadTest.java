@@ -67,8 +67,10 @@ class OutageOnOneStreamThreadTest {
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                             "outage-test-secret-0123456789", stateDir)
-                    .withApplicationId("outage-32").withTopics(names)
-                    .withCalls(Duration.ofSeconds(5), RetryPolicy.defaults(), Duration.ofSeconds(5));
+                    .with("kafka.application-id", "outage-32").with("topics", names)
+                    .with("provider.call-timeout", Duration.ofSeconds(5))
+                    .with("provider.retry", RetryPolicy.defaults())
+                    .with("provider.probe-interval", Duration.ofSeconds(5));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs());
                  Admin admin = Admin.create(adminProperties(bootstrap))) {

@@ -66,13 +66,11 @@ class RealWorldCasesThroughWorkerTest {
         try (ProviderSimulator simulator = new ProviderSimulator(vertx, ProviderSimulator.Accounts.appCodeOnly(appCode),
                 ProviderSimulator.defaultIdentities())) {
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
-            var defaults = WorkerConfig.Limits.DEFAULT;
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "real-world-secret-0123456789", stateDir)
-                    .withApplicationId("real-world-cases").withTopics(names)
+                    .with("kafka.application-id", "real-world-cases").with("topics", names)
                     // Most cases share one synthetic ID number: the per-ID cap is not what this test is about.
-                    .withLimits(new WorkerConfig.Limits(100, 100, defaults.capWindow(), defaults.dedupWindow(), 0,
-                            defaults.claimTimeout()));
+                    .with("caps.per-id", 100).with("caps.per-name", 100);
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
                 Traffic.sendBytes(bootstrap, names.requests(), null, lines);

@@ -20,7 +20,6 @@ import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
-import com.facecheck.topology.Admission;
 import com.facecheck.topology.ServeMeters;
 import com.facecheck.topology.TopicNames;
 import io.vertx.core.Vertx;
@@ -64,12 +63,12 @@ class ThousandRequestsWithFaultsTest {
             ProviderUrl url = ProviderUrl.of("http://127.0.0.1:" + simulator.start(0));
             WorkerConfig config = WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(appCode),
                             "faults-test-secret-0123456789", stateDir)
-                    .withApplicationId("faults-1000").withTopics(names)
+                    .with("kafka.application-id", "faults-1000").with("topics", names)
                     // The registry's few people get a hundred requests here: the caps would answer most of them.
-                    .withLimits(new WorkerConfig.Limits(REQUESTS, REQUESTS, Duration.ofHours(24), Duration.ofHours(24), 0,
-                            Admission.DEFAULT_CLAIM_TIMEOUT))
-                    .withCalls(Duration.ofMillis(700), new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200),
-                            Duration.ofMinutes(2)), Duration.ofSeconds(30));
+                    .with("caps.per-id", REQUESTS).with("caps.per-name", REQUESTS)
+                    .with("provider.call-timeout", Duration.ofMillis(700))
+                    .with("provider.retry", new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(2)))
+                    .with("provider.probe-interval", Duration.ofSeconds(30));
             try (Worker worker = Worker.start(config);
                  OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
                 Traffic.send(bootstrap, names.requests(), Traffic.requests("f-", shuffled(people, random), REQUESTS, image));

@@ -319,7 +319,7 @@ class TwoWorkersKeepTheCapsTest {
     private WorkerConfig config(String bootstrap, ProviderUrl url, TopicNames names, String instance) {
         return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                         "two-workers-secret-0123456789", dir.resolve("state-" + instance))
-                .withApplicationId("two-workers").withTopics(names);
+                .with("kafka.application-id", "two-workers").with("topics", names);
     }
 
     private static Sent sent(String requestId, String name, String idNumber, int partition, String image) {

@@ -9,11 +9,13 @@ import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
+import com.facecheck.topology.Admission;
 import com.facecheck.topology.TopicNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +30,10 @@ class WorkerConfigTest {
 
     @Test
     void mistakesFailAtStartUpNamingTheSetting() {
-        assertThatThrownBy(() -> config("", "https://p", "0123456789abcdef0123"))
-                .hasMessageContaining("bootstrap servers");
+        assertThatThrownBy(() -> config("", "https://p", "0123456789abcdef0123").requireValid())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("kafka.bootstrap-servers: is not set: give it in the configuration file, as"
+                        + " FACECHECK_KAFKA_BOOTSTRAP_SERVERS, or with --set kafka.bootstrap-servers=…");
         assertThatThrownBy(() -> config("localhost:9092", "https://p", "short"))
                 .hasMessageContaining("FACECHECK_HASH_SECRET");
     }
@@ -37,14 +41,15 @@ class WorkerConfigTest {
     @Test
     void resultsShowOnlyTheMaskedNameUnlessConfiguredOtherwise() {
         WorkerConfig defaults = config("localhost:9092", "https://p", "0123456789abcdef0123");
-        assertThat(defaults.resultPersonFields()).isEqualTo(PersonFields.DEFAULT);
+        assertThat(defaults.results().personFields()).isEqualTo(PersonFields.DEFAULT);
         assertThat(PersonFields.DEFAULT.fields()).containsExactly(PersonFields.Field.MASKED_NAME);
 
         PersonFields chosen = PersonFields.parse("birthday, sex,region");
-        WorkerConfig configured = defaults.withResultPersonFields(chosen).withApplicationId("other");
-        assertThat(configured.resultPersonFields().fields())
+        WorkerConfig configured = defaults.with("results.person-fields", chosen).with("kafka.application-id", "other");
+        assertThat(configured.results().personFields().fields())
                 .containsExactly(PersonFields.Field.BIRTHDAY, PersonFields.Field.SEX, PersonFields.Field.REGION);
-        assertThat(configured.toString()).contains("resultPersonFields=[birthday,sex,region]");
+        assertThat(configured.kafka().applicationId()).isEqualTo("other");
+        assertThat(configured.toString()).contains("personFields=[birthday,sex,region]");
     }
 
     @Test
@@ -66,8 +71,11 @@ class WorkerConfigTest {
 
     @Test
     void itsTextNeverShowsTheSecrets() {
-        String text = config("localhost:9092", "https://p", "hash-secret-0123456789").toString();
-        assertThat(text).doesNotContain("hash-secret-0123456789").doesNotContain("appcode-1234").contains("redacted");
+        String text = config("localhost:9092", "https://p", "hash-secret-0123456789")
+                .with("kafka.properties", Map.of("sasl.jaas.config", "PlainLoginModule password=\"kafka-pw\";"))
+                .toString();
+        assertThat(text).doesNotContain("hash-secret-0123456789").doesNotContain("appcode-1234")
+                .doesNotContain("kafka-pw").contains("redacted").contains("sasl.jaas.config");
     }
 
     @Test
@@ -103,24 +111,44 @@ class WorkerConfigTest {
     }
 
     @Test
-    void limitsThatCannotWorkFailAtStartUp() {
+    void everyValueOutOfRangeIsReportedAtOnceByItsKey() {
         WorkerConfig valid = config("localhost:9092", "https://p", "hash-secret-0123456789");
-        var limits = WorkerConfig.Limits.DEFAULT;
-        // The limits are checked by Admission's rule, which names each setting's key.
-        assertThatThrownBy(() -> new WorkerConfig.Limits(0, 20, limits.capWindow(), limits.dedupWindow(), 0,
-                limits.claimTimeout()))
-                .hasMessage("caps.per-id must be at least 1, not 0");
-        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), 0,
-                Duration.ZERO))
-                .hasMessageStartingWith("claim-timeout ");
-        assertThat(valid.withLimits(new WorkerConfig.Limits(3, 7, limits.capWindow(), limits.dedupWindow(), 0,
-                limits.claimTimeout()))
-                .limits().admission(new KeyedHasher(new byte[16]))).extracting(a -> a.perId() + "/" + a.perName())
-                .isEqualTo("3/7");
-        assertThatThrownBy(() -> new WorkerConfig.Limits(5, 20, limits.capWindow(), limits.dedupWindow(), -1,
-                limits.claimTimeout()))
-                .hasMessageContaining("budget.daily-calls");
-        assertThatThrownBy(() -> valid.withStandbyReplicas(-1)).hasMessageContaining("standby replicas");
-        assertThat(valid.withStandbyReplicas(1).standbyReplicas()).isEqualTo(1);
+        valid.requireValid();
+        WorkerConfig wrong = valid.with("caps.per-id", 0).with("caps.claim-timeout", Duration.ZERO)
+                .with("budget.daily-calls", -1L).with("streams.standby-replicas", -1);
+        assertThatThrownBy(wrong::requireValid).isInstanceOf(ConfigException.class)
+                .extracting(e -> ((ConfigException) e).problems().stream().map(ConfigProblem::line).toList())
+                .asInstanceOf(InstanceOfAssertFactories.list(String.class))
+                .containsExactly("budget.daily-calls = -1: must be 0 (no budget) or more",
+                        "caps.claim-timeout = 0s: must be at least 1ms",
+                        "caps.per-id = 0: must be greater than or equal to 1",
+                        "streams.standby-replicas = -1: must be greater than or equal to 0");
+    }
+
+    @Test
+    void theCapsGoToAdmissionAsConfigured() {
+        WorkerConfig config = config("localhost:9092", "https://p", "hash-secret-0123456789")
+                .with("caps.per-id", 3).with("caps.per-name", 7).with("dedup.window", Duration.ofHours(1));
+        Admission admission = config.admission(new KeyedHasher(new byte[16]));
+        assertThat(admission.perId()).isEqualTo(3);
+        assertThat(admission.perName()).isEqualTo(7);
+        assertThat(admission.dedupWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(admission.capWindow()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void withRefusesKeysThatDoNotExistAndValuesOfAnotherType() {
+        WorkerConfig config = config("localhost:9092", "https://p", "hash-secret-0123456789");
+        assertThatThrownBy(() -> config.with("caps.per-idd", 3)).hasMessageContaining("no key 'per-idd'")
+                .hasMessageContaining("per-id");
+        assertThatThrownBy(() -> config.with("caps.per-id", "3")).hasMessage("caps.per-id takes a int, not a String");
+        assertThat(config.with("streams.standby-replicas", 1).streams().standbyReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void aKafkaPropertyThatIsAKeyHereIsRefusedNamingTheKey() {
+        WorkerConfig config = config("localhost:9092", "https://p", "hash-secret-0123456789");
+        assertThatThrownBy(() -> config.with("kafka.properties", Map.of("num.stream.threads", "4")))
+                .hasMessageContaining("the Kafka property num.stream.threads is the key streams.threads here");
     }
 }

@@ -48,7 +48,7 @@ public final class RateLimitAccuracy {
             TopicNames names = TopicNames.defaults();
             TopicSetup.createMissing(kafka.bootstrapServers(), names, partitions, (short) 1);
             WorkerConfig config = WorkerConfig.defaults(kafka.bootstrapServers(), url, new Credentials.AppCodeAuth(AppCode.of(appCode)),
-                    "rate-benchmark-secret-0123456789", state).withCallsPerSecond(rate);
+                    "rate-benchmark-secret-0123456789", state).with("provider.calls-per-second", rate);
             // The backlog is written before the worker starts, so that nothing else runs in its JVM meanwhile, and
             // spread evenly, so that what is measured is the limiter, not a skew in the input.
             Traffic.send(kafka.bootstrapServers(), names.requests(), Traffic.requests("rate-", people, requests, image),

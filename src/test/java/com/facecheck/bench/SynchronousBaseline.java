@@ -18,7 +18,6 @@ import com.facecheck.topology.Results;
 import com.facecheck.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,20 +55,20 @@ final class SynchronousBaseline implements AutoCloseable {
     /** Starts on the topics, provider and Streams settings of {@code config}; returns once it is running. */
     static SynchronousBaseline start(WorkerConfig config) throws InterruptedException {
         Vertx vertx = Vertx.vertx();
-        HttpProvider provider = new HttpProvider(vertx, config.providerUrl(), config.credentials(), config.callTimeout(),
-                config.maxInFlight());
-        KeyedHasher keys = new KeyedHasher(config.hashSecret().getBytes(StandardCharsets.UTF_8));
+        HttpProvider provider = new HttpProvider(vertx, config.provider().url(), config.secrets().credentials(),
+                config.provider().callTimeout(), config.provider().maxInFlight());
+        KeyedHasher keys = config.secrets().hasher();
         Topics topics = new Topics(config.topics(), new RequestParser(keys));
         Clock clock = Clock.systemUTC();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))
                 .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, keys,
-                        config.resultPersonFields(), clock))
+                        config.results().personFields(), clock))
                 .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
                         Produced.with(Serdes.String(), topics.resultSerde()));
         Properties properties = Worker.streamsProperties(config);
         properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, new SimpleMeterRegistry(), clock,
-                new Results(config.resultPersonFields(), keys)));
+                new Results(config.results().personFields(), keys)));
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
         streams.start();

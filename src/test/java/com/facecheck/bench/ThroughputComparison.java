@@ -76,8 +76,8 @@ public final class ThroughputComparison {
         WorkerConfig defaults = config("unused", ProviderUrl.of("http://127.0.0.1"), Path.of("."), TopicNames.defaults(), "unused");
         System.out.printf(Locale.ROOT, "%d requests from %d distinct people; simulator latency %d ms; %d partitions,"
                         + " %d stream thread(s), %d calls in flight at most, commit interval %d ms, exactly-once v2%n",
-                requests, requests, LATENCY_MILLIS, PARTITIONS, defaults.streamThreads(), defaults.maxInFlight(),
-                defaults.commitInterval().toMillis());
+                requests, requests, LATENCY_MILLIS, PARTITIONS, defaults.streams().threads(),
+                defaults.provider().maxInFlight(), defaults.streams().commitInterval().toMillis());
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.startProcess()) {
             for (int round = 1; round <= rounds; round++) {
@@ -174,7 +174,7 @@ public final class ThroughputComparison {
     private static WorkerConfig config(String bootstrap, ProviderUrl url, Path state, TopicNames names, String id) {
         return WorkerConfig.defaults(bootstrap, url, new Credentials.AppCodeAuth(AppCode.of(APP_CODE)),
                         "throughput-benchmark-secret-0123456789", state)
-                .withApplicationId(id).withTopics(names).withCallsPerSecond(0);
+                .with("kafka.application-id", id).with("topics", names).with("provider.calls-per-second", 0.0);
     }
 
     /** One request per person: ID numbers nobody in the simulator's registry has, distinct names. */

@@ -81,9 +81,9 @@ class SendAndResultsTest {
             WorkerConfig config = WorkerConfig.defaults(bootstrap, ProviderUrl.of("http://127.0.0.1:" + simulator.start(0)),
                             new Credentials.AppCodeAuth(AppCode.of(APP_CODE)), "local-tools-secret-0123456789",
                             dir.resolve("state"))
-                    .withApplicationId("local-tools")
-                    .withCalls(Duration.ofSeconds(10), new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(200),
-                            Duration.ofMinutes(1)), Duration.ofSeconds(30));
+                    .with("kafka.application-id", "local-tools")
+                    .with("provider.retry", new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(200),
+                            Duration.ofMinutes(1)));
             follow.await(Pattern.compile("Following \\d+ topics"), Duration.ofSeconds(60));
             try (Worker worker = Worker.start(config);
                  OutputCollector written = new OutputCollector(bootstrap, NAMES.outputs())) {

@@ -34,7 +34,7 @@ public final class WorkerMain {
         TopicNames names = TestTopics.prefixed(args[5]);
         WorkerConfig config = WorkerConfig.defaults(args[0], ProviderUrl.of(args[1]), new Credentials.AppCodeAuth(AppCode.of(args[2])),
                         HASH_SECRET, Path.of(args[4]))
-                .withApplicationId(args[3]).withTopics(names).withKafka(crashFriendly());
+                .with("kafka.application-id", args[3]).with("topics", names).with("kafka.properties", crashFriendly());
         Worker.start(config);
         System.out.println(RUNNING);
         new CountDownLatch(1).await();

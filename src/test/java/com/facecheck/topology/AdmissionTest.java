@@ -23,7 +23,7 @@ class AdmissionTest {
         assertThatThrownBy(() -> Admission.requireValid(Duration.ofHours(-1), DAY, 5, 20, CLAIM))
                 .hasMessageStartingWith("dedup.window ");
         assertThatThrownBy(() -> Admission.requireValid(DAY, DAY, 5, 20, null))
-                .hasMessage("claim-timeout must be a duration of at least 1 ms, not null");
+                .hasMessage("caps.claim-timeout must be a duration of at least 1 ms, not null");
     }
 
     @Test

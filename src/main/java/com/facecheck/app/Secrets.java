@@ -1,0 +1,36 @@
+package com.facecheck.app;
+
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.provider.Credentials;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The worker's secrets. They are never keys of the configuration: they come from the environment, or from files the
+ * environment names, and are never printed.
+ *
+ * @param credentials how calls prove who pays for them
+ * @param hashSecret  key of the HMAC that turns personal data into stable identifiers, the same on every instance
+ */
+public record Secrets(Credentials credentials, String hashSecret) {
+
+    public static final String HASH_SECRET_ENV = "FACECHECK_HASH_SECRET";
+    /** Each also as a file named by the variable with {@link Credentials#FILE_SUFFIX}. */
+    static final List<String> VARIABLES = List.of(Credentials.APPCODE_ENV, Credentials.APPKEY_ENV,
+            Credentials.APPSECRET_ENV, HASH_SECRET_ENV);
+
+    public Secrets {
+        Objects.requireNonNull(credentials, "credentials");
+        KeyedHasher.requireUsable(hashSecret == null ? null : hashSecret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public KeyedHasher hasher() {
+        return new KeyedHasher(hashSecret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "Secrets[credentials=" + credentials + ", hashSecret=[redacted]]";
+    }
+}
