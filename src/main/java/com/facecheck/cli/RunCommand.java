@@ -41,8 +41,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // Before the worker: liveness answers while topics are checked and state is restored.
         HttpSurface surface = new HttpSurface(config.http().port());
+        int port;
         try {
-            surface.start();
+            port = surface.start();
         } catch (IllegalStateException e) {
             throw new CliError("http.port: " + e.getMessage());
         }
@@ -56,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         }
         surface.serve(worker);
         out.println("facecheck run: worker " + config.kafka().applicationId() + " running on "
-                + config.topics().requests() + "; health and metrics on port " + config.http().port()
+                + config.topics().requests() + "; health and metrics on port " + port
                 + "; stop it with SIGTERM or Ctrl-C");
         try {
             while (!stop.await(Duration.ofSeconds(1))) {

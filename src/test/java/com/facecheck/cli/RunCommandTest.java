@@ -109,7 +109,7 @@ class RunCommandTest {
                 ProviderSimulator.Accounts.appCodeOnly(AppCode.of(APP_CODE)));
              OutputCollector output = new OutputCollector(bootstrap, names.outputs())) {
             String url = "http://127.0.0.1:" + simulator.start(0);
-            Path file = Files.writeString(dir.resolve("facecheck.yaml"), topicsYaml(names) + """
+            Path file = Files.writeString(dir.resolve("facecheck.yaml"), TestTopics.yaml(names) + """
                     kafka:
                       application-id: run-command-test
                     streams:
@@ -143,7 +143,7 @@ class RunCommandTest {
         String bootstrap = KafkaBroker.bootstrapServers();
         TopicNames names = TestTopics.prefixed("run-signal.");
         TopicSetup.createMissing(bootstrap, names, 1, (short) 1);
-        Path file = Files.writeString(dir.resolve("facecheck.yaml"), topicsYaml(names));
+        Path file = Files.writeString(dir.resolve("facecheck.yaml"), TestTopics.yaml(names));
         Path log = dir.resolve("run.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "run", "--set", "http.port=0",
@@ -167,19 +167,6 @@ class RunCommandTest {
         } finally {
             process.destroyForcibly();
         }
-    }
-
-    /** The topics section of a configuration file naming every topic of {@code names}. */
-    private static String topicsYaml(TopicNames names) {
-        StringBuilder yaml = new StringBuilder("topics:\n  requests: " + names.requests() + "\n  results:\n");
-        for (Outcome outcome : Outcome.values()) {
-            yaml.append("    ").append(outcome.outcomeName()).append(": ").append(names.resultTopic(outcome))
-                    .append('\n');
-        }
-        return yaml.append("  retryable-dead-letters: ").append(names.retryableDeadLetters())
-                .append("\n  poison-dead-letters: ").append(names.poisonDeadLetters())
-                .append("\n  name-claims: ").append(names.nameClaims())
-                .append("\n  name-answers: ").append(names.nameAnswers()).append('\n').toString();
     }
 
     private static void awaitOutput(Background run, String text) throws Exception {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,12 +32,26 @@ public final class CliProcess implements AutoCloseable {
 
     /** Starts {@code facecheck args…}; its output goes to files in {@code dir} named after {@code name}. */
     public static CliProcess start(Path dir, String name, String... args) throws IOException {
+        return start(dir, name, Map.of(), args);
+    }
+
+    /**
+     * As {@link #start(Path, String, String...)}, with {@code environment} in place of the test JVM's
+     * {@code FACECHECK_…} and {@code KAFKA_…} variables, so that what the test sets is all the command sees.
+     */
+    public static CliProcess start(Path dir, String name, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName()));
         command.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (!environment.isEmpty()) {
+            builder.environment().keySet().removeIf(n -> n.startsWith("FACECHECK_") || n.startsWith("KAFKA_"));
+            builder.environment().putAll(environment);
+        }
+        Process process = builder.start();
         return new CliProcess(process, out, err);
     }
 

@@ -19,4 +19,17 @@ public final class TestTopics {
         return new TopicNames(prefix + defaults.requests(), results, prefix + defaults.retryableDeadLetters(),
                 prefix + defaults.poisonDeadLetters(), prefix + defaults.nameClaims(), prefix + defaults.nameAnswers());
     }
+
+    /** The topics section of a configuration file naming every topic of {@code names}. */
+    public static String yaml(TopicNames names) {
+        StringBuilder yaml = new StringBuilder("topics:\n  requests: " + names.requests() + "\n  results:\n");
+        for (Outcome outcome : Outcome.values()) {
+            yaml.append("    ").append(outcome.outcomeName()).append(": ").append(names.resultTopic(outcome))
+                    .append('\n');
+        }
+        return yaml.append("  retryable-dead-letters: ").append(names.retryableDeadLetters())
+                .append("\n  poison-dead-letters: ").append(names.poisonDeadLetters())
+                .append("\n  name-claims: ").append(names.nameClaims())
+                .append("\n  name-answers: ").append(names.nameAnswers()).append('\n').toString();
+    }
 }
