@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,9 @@ public final class Worker implements AutoCloseable {
                     e.getClass().getSimpleName(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        WorkerMeters workerMeters = new WorkerMeters(meters, calling.pricePerCall(), inFlight, config.streams().stateDir());
+        // Kafka Streams' own default when streams.state-dir is not set: the disk metrics watch where state really is.
+        Path stateDir = Path.of(new StreamsConfig(properties).getString(StreamsConfig.STATE_DIR_CONFIG));
+        WorkerMeters workerMeters = new WorkerMeters(meters, calling.pricePerCall(), inFlight, stateDir);
         Worker worker = new Worker(vertx, provider, streams, meters, workerMeters, inFlight,
                 config.shutdown().drainTimeout());
         try {

@@ -148,7 +148,8 @@ class RunCommandTest {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "run", "--set", "http.port=0",
                 "--config", file.toString(), "--bootstrap-servers", bootstrap, "--provider-url", "http://127.0.0.1:1",
-                "--application-id", "run-signal-test", "--set", "streams.state-dir=" + dir.resolve("state"))
+                // No state folder given, as a user may start it: Kafka Streams' default is used.
+                "--application-id", "run-signal-test-" + System.nanoTime())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("FACECHECK_") || name.startsWith("KAFKA_"));
         builder.environment().putAll(SECRETS);
@@ -163,7 +164,7 @@ class RunCommandTest {
             process.destroy();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute").isTrue();
             assertThat(process.exitValue()).as(Files.readString(log)).isZero();
-            assertThat(Files.readString(log)).contains("worker run-signal-test stopped");
+            assertThat(Files.readString(log)).containsPattern("worker run-signal-test-\\d+ stopped");
         } finally {
             process.destroyForcibly();
         }
