@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** shutdown.drain-timeout's default: far beyond a call's timeout, inside a pod's usual grace period. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -116,7 +115,7 @@ public final class Worker implements AutoCloseable {
                 config.shutdown().drainTimeout());
         try {
             streams.start();
-            worker.awaitRunning();
+            worker.awaitRunning(config.streams().startTimeout());
             workerMeters.bindStreams(streams);
         } catch (RuntimeException e) {
             worker.close();
@@ -154,13 +153,18 @@ public final class Worker implements AutoCloseable {
         return meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    private void awaitRunning() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    /** Joining the group and restoring the stores both count: a large restore needs a larger timeout. */
+    private void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
-                    || System.nanoTime() > deadline) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("the worker did not start (state " + streams.state()
                         + "); see the log above for the cause");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not reach RUNNING within " + timeout.toMillis()
+                        + " ms (state " + streams.state() + "): it may still be restoring its stores. Raise"
+                        + " streams.start-timeout, or give it standby replicas; see the log for the cause");
             }
             sleep(50);
         }

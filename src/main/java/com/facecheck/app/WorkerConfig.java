@@ -153,7 +153,8 @@ public record WorkerConfig(
             @Min(1) @Max(64) int threads,
             @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration commitInterval,
             @Min(0) @Max(10) int standbyReplicas,
-            Path stateDir) {
+            Path stateDir,
+            @NotNull @DurationMin(millis = 1, message = AT_LEAST_1MS) Duration startTimeout) {
     }
 
     /** Every key at its default; where Kafka and the provider are, the state folder and the secrets unset. */
@@ -169,7 +170,7 @@ public record WorkerConfig(
             new Results(PersonFields.DEFAULT),
             new Shutdown(Duration.ofSeconds(30)),
             new Http(8081),
-            new Streams(1, Duration.ofMillis(100), 0, null),
+            new Streams(1, Duration.ofMillis(100), 0, null, Duration.ofMinutes(10)),
             null);
 
     /** Defaults for everything but where Kafka and the provider are, the secrets and the state folder. */
