@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.Secrets;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.PersonFields;
@@ -11,6 +12,7 @@ import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.PhotoVerdict;
 import com.facecheck.identity.RequestValidation;
+import com.facecheck.provider.Credentials;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -147,7 +149,13 @@ final class ValidateCommand implements Callable<Integer> {
      * gives ids that are stable within this run only.
      */
     private KeyedHasher hasher() {
-        String secret = cli.environment().get("FACECHECK_HASH_SECRET");
+        String secret;
+        try {
+            // As the worker reads it: the variable, or the file its _FILE twin names.
+            secret = Credentials.secret(cli.environment(), Secrets.HASH_SECRET_ENV).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new CliError(e.getMessage());
+        }
         if (secret != null) {
             byte[] configured = secret.getBytes(StandardCharsets.UTF_8);
             if (!KeyedHasher.isUsable(configured)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.contract.Json;
 import com.facecheck.testing.TestImages;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.facecheck.testing.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,21 @@ class ValidateCommandTest {
         assertThat(code).isEqualTo(FacecheckCli.USAGE);
         assertThat(err.toString().strip()).doesNotContain("\n").contains("FACECHECK_HASH_SECRET")
                 .contains("shorter than 16 bytes").doesNotContain("short\"");
+    }
+
+    @Test
+    void theHashSecretIsReadFromAFileAsTheWorkerReadsIt() throws Exception {
+        Path input = Files.writeString(dir.resolve("one.jsonl"), "{\"requestId\":\"r1\",\"name\":\"李三\","
+                + "\"idNumber\":\"35020319900101123X\"}\n");
+        Path secret = Files.writeString(dir.resolve("hash-secret"), "validate-file-secret-0123456789\n");
+        CliRun fromFile = CliRun.withEnvironment(Map.of("FACECHECK_HASH_SECRET_FILE", secret.toString()), "validate",
+                input.toString());
+        CliRun direct = CliRun.withEnvironment(Map.of("FACECHECK_HASH_SECRET", "validate-file-secret-0123456789"),
+                "validate", input.toString());
+
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        assertThat(fromFile.out()).as("the same personId as under the same secret given directly")
+                .isEqualTo(direct.out()).contains("personId");
     }
 
     @Test
