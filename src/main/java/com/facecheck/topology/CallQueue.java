@@ -74,11 +74,11 @@ final class CallQueue {
      */
     synchronized void close() {
         closed = true;
-        Completion dropped;
-        while ((dropped = completions.poll()) != null) {
-            inFlight.remove(dropped.requestId());
+        while (completions.poll() != null) {
             permits.answerTaken();
         }
+        // Forgotten too: a revived task calls again for what it restores, rather than wait for answers it dropped.
+        inFlight.clear();
         clearWaiting();
     }
 

@@ -88,6 +88,22 @@ class CallQueueTest {
     }
 
     @Test
+    void aClosedTaskDropsLateAnswersAndOnceRevivedCallsAgainRatherThanWaitForever() {
+        waiting.add("r");
+        queue.schedule("r", 0);
+        queue.dispatch(owner);
+        queue.close(); // the task is closed with the call in flight
+        answers.get("r").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
+        assertThat(inFlight.unfinished()).as("the dropped answer counts as taken: a stopping worker waits for none")
+                .isZero();
+
+        queue.reopen(); // revived: its stores say the request still waits for a call
+        queue.schedule("r", 0);
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("r", "r");
+    }
+
+    @Test
     void aRequestQueuedTwiceOrWhileInFlightIsCalledOnce() {
         waiting.add("r");
         queue.schedule("r", 0);
