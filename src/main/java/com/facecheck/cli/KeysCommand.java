@@ -1,6 +1,7 @@
 package com.facecheck.cli;
 
 import com.facecheck.crypto.Keyset;
+import com.facecheck.provider.Credentials;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +147,7 @@ final class KeysCommand implements Runnable {
         private Keyset fromEnvironment() {
             try {
                 return Keyset.fromEnvironment(keys.cli.environment()).orElseThrow(() -> new CliError("no keyset:"
-                        + " name a keyset FILE, or set " + Keyset.ENV + " or " + Keyset.ENV + "_FILE"));
+                        + " name a keyset FILE, or set " + Keyset.ENV + " or " + Keyset.ENV + Credentials.FILE_SUFFIX));
             } catch (IllegalArgumentException e) {
                 throw new CliError(e.getMessage());
             }
@@ -181,6 +182,7 @@ final class KeysCommand implements Runnable {
         }
         Path temporary = target.resolveSibling("." + target.getFileName() + ".new");
         try {
+            Files.createDirectories(target.getParent());
             Files.deleteIfExists(temporary);
             ownerOnly(temporary);
             Files.writeString(temporary, keyset.toJson(), StandardCharsets.UTF_8);
