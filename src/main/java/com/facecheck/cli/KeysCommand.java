@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                 "The keyset file holds its keys in clear: whoever reads it can decrypt every record. Keep it"
                         + " where you keep FACECHECK_HASH_SECRET, and give it to the worker as FACECHECK_KEYSET_FILE.",
                 "To rotate: 'add' a key, deploy the keyset to every instance, 'promote' the new key, deploy again;"
-                        + " remove an old key only once the records it sealed have expired."},
+                        + " keep the old key in the keyset until the records it encrypted have expired."},
         subcommands = {KeysCommand.Create.class, KeysCommand.Add.class, KeysCommand.Promote.class,
                 KeysCommand.ListKeys.class})
 final class KeysCommand implements Runnable {
