@@ -1,5 +1,6 @@
 package com.facecheck.app;
 
+import com.facecheck.crypto.Keyset;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -290,7 +291,19 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem("secrets", null, null, e.getMessage()));
             hashSecret = null;
         }
-        return credentials == null || hashSecret == null ? null : new Secrets(credentials, hashSecret);
+        Keyset keyset = null;
+        try {
+            keyset = Keyset.fromEnvironment(environment).orElse(null);
+            if (keyset == null) {
+                absentSecrets.add(new ConfigProblem("secrets", null, null, Keyset.ENV + " is not set: create a keyset"
+                        + " with './facecheck keys create FILE' and set " + Keyset.ENV + Credentials.FILE_SUFFIX
+                        + " to that file (or " + Keyset.ENV + " to its content), the same on every instance"));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigProblem("secrets", null, null, e.getMessage()));
+        }
+        return credentials == null || hashSecret == null || keyset == null ? null
+                : new Secrets(credentials, hashSecret, keyset);
     }
 
     private static List<SecretStatus> secretStatus(Map<String, String> environment) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
+import com.facecheck.crypto.Keyset;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
@@ -27,8 +28,9 @@ class ConfigLoaderTest {
 
     private static final String APP_CODE = "appcode-loader-test-7f3a";
     private static final String HASH_SECRET = "hash-secret-loader-test-0123456789";
+    private static final Keyset KEYSET = Keyset.generate();
     private static final Map<String, String> SECRETS = Map.of(Credentials.APPCODE_ENV, APP_CODE,
-            Secrets.HASH_SECRET_ENV, HASH_SECRET);
+            Secrets.HASH_SECRET_ENV, HASH_SECRET, Keyset.ENV, KEYSET.toJson());
 
     @TempDir
     Path dir;
@@ -67,6 +69,7 @@ class ConfigLoaderTest {
                 new Credentials.AppCodeAuth(AppCode.of(APP_CODE)), HASH_SECRET, null);
         assertThat(loaded.with("secrets", null)).isEqualTo(defaults.with("secrets", null));
         assertThat(loaded.secrets().hashSecret()).isEqualTo(HASH_SECRET);
+        assertThat(loaded.secrets().keyset().keys()).isEqualTo(KEYSET.keys());
         assertThat(loaded.secrets().credentials().headers("POST", "/facecheck", Map.of()))
                 .containsEntry("Authorization", "APPCODE " + APP_CODE);
     }
@@ -260,19 +263,37 @@ class ConfigLoaderTest {
                 .hasMessage("secrets: no provider credentials: set FACECHECK_APPCODE, or FACECHECK_APPKEY and"
                         + " FACECHECK_APPSECRET (each may be given as a file with _FILE)\n"
                         + "secrets: FACECHECK_HASH_SECRET is not set: set it (or FACECHECK_HASH_SECRET_FILE, naming a"
-                        + " file that holds it) to a long random value, the same on every instance");
+                        + " file that holds it) to a long random value, the same on every instance\n"
+                        + "secrets: FACECHECK_KEYSET is not set: create a keyset with './facecheck keys create FILE' and"
+                        + " set FACECHECK_KEYSET_FILE to that file (or FACECHECK_KEYSET to its content), the same on"
+                        + " every instance");
 
         Path hashFile = Files.writeString(dir.resolve("hash"), HASH_SECRET + "\n");
+        Path keysetFile = Files.writeString(dir.resolve("keyset.json"), KEYSET.toJson());
         WorkerConfig fromFiles = load(null, Map.of(Credentials.APPKEY_ENV, "key", Credentials.APPSECRET_ENV, "secret",
-                Secrets.HASH_SECRET_ENV + Credentials.FILE_SUFFIX, hashFile.toString())).workerConfig();
+                Secrets.HASH_SECRET_ENV + Credentials.FILE_SUFFIX, hashFile.toString(),
+                Keyset.ENV + Credentials.FILE_SUFFIX, keysetFile.toString())).workerConfig();
         assertThat(fromFiles.secrets().credentials()).isInstanceOf(Credentials.SignatureAuth.class);
         assertThat(fromFiles.secrets().hashSecret()).isEqualTo(HASH_SECRET);
+        assertThat(fromFiles.secrets().keyset().keys()).isEqualTo(KEYSET.keys());
 
         assertThat(lines(load(null, Map.of(Credentials.APPKEY_ENV, "key", Secrets.HASH_SECRET_ENV, "short"))))
                 .containsExactly("secrets: signature mode needs both FACECHECK_APPKEY and FACECHECK_APPSECRET (or"
                                 + " their _FILE variants); only one is set",
                         "secrets: the hash secret must be at least 16 bytes: set FACECHECK_HASH_SECRET to a long random"
                                 + " value, the same on every instance");
+    }
+
+    @Test
+    void theKeysetComesOnlyFromTheEnvironmentAndIsNeverShownWhenItIsWrong() throws IOException {
+        Path file = file("keyset: '{\"primaryKeyId\": 1}'\n");
+
+        assertThat(lines(load(file, env()))).containsExactly("keyset (file " + file + "): a secret is never read from"
+                + " the configuration file: remove it, and set FACECHECK_KEYSET (or FACECHECK_KEYSET_FILE, naming a"
+                + " file that holds it) in the environment");
+        assertThat(lines(load(null, env(Keyset.ENV, "keyset-text-that-is-not-json")))).singleElement().asString()
+                .startsWith("secrets: FACECHECK_KEYSET (or FACECHECK_KEYSET_FILE): the keyset is not a Tink JSON keyset")
+                .doesNotContain("keyset-text-that-is-not-json");
     }
 
     @Test
@@ -300,7 +321,8 @@ class ConfigLoaderTest {
                 "security.protocol: SASL_SSL # environment KAFKA_SECURITY_PROTOCOL",
                 "# FACECHECK_APPCODE: [redacted], set by FACECHECK_APPCODE",
                 "# FACECHECK_APPKEY: not set",
-                "# FACECHECK_HASH_SECRET: [redacted], set by FACECHECK_HASH_SECRET");
+                "# FACECHECK_HASH_SECRET: [redacted], set by FACECHECK_HASH_SECRET",
+                "# FACECHECK_KEYSET: [redacted], set by FACECHECK_KEYSET");
 
         Path printed = Files.writeString(dir.resolve("printed.yaml"), yaml.replace("\"[redacted]\"", "x"));
         WorkerConfig again = ConfigLoader.load(new ConfigLoader.Sources(printed, SECRETS, List.of())).workerConfig();

@@ -2,6 +2,7 @@ package com.facecheck.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.crypto.Keyset;
 import com.facecheck.provider.Credentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +45,8 @@ class ConfigurationDocTest {
         assertThat(example.find()).isTrue();
         Path file = Files.writeString(dir.resolve("facecheck.yaml"), example.group(1));
         WorkerConfig config = ConfigLoader.load(new ConfigLoader.Sources(file, Map.of(Credentials.APPCODE_ENV, "code",
-                Secrets.HASH_SECRET_ENV, "doc-test-hash-secret-0123456789"), List.of())).workerConfig();
+                Secrets.HASH_SECRET_ENV, "doc-test-hash-secret-0123456789", Keyset.ENV, Keyset.generate().toJson()),
+                List.of())).workerConfig();
         assertThat(config.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.provider().retry().maxAttempts()).isEqualTo(3);
     }

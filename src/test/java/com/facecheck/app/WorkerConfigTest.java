@@ -3,6 +3,7 @@ package com.facecheck.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.identity.KeyedHasher;
@@ -70,12 +71,15 @@ class WorkerConfigTest {
     }
 
     @Test
-    void itsTextNeverShowsTheSecrets() {
-        String text = config("localhost:9092", "https://p", "hash-secret-0123456789")
-                .with("kafka.properties", Map.of("sasl.jaas.config", "PlainLoginModule password=\"kafka-pw\";"))
-                .toString();
+    void itsTextNeverShowsTheSecrets() throws Exception {
+        WorkerConfig config = config("localhost:9092", "https://p", "hash-secret-0123456789")
+                .with("kafka.properties", Map.of("sasl.jaas.config", "PlainLoginModule password=\"kafka-pw\";"));
+        String keyMaterial = Json.MAPPER.readTree(config.secrets().keyset().toJson()).at("/key/0/keyData/value").asText();
+        String text = config.toString();
+        assertThat(keyMaterial).isNotBlank();
         assertThat(text).doesNotContain("hash-secret-0123456789").doesNotContain("appcode-1234")
-                .doesNotContain("kafka-pw").contains("redacted").contains("sasl.jaas.config");
+                .doesNotContain("kafka-pw").doesNotContain(keyMaterial).contains("keyset=[redacted]")
+                .contains("sasl.jaas.config");
     }
 
     @Test

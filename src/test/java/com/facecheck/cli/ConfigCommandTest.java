@@ -55,7 +55,8 @@ class ConfigCommandTest {
                 "per-name: 30 # file " + file,
                 "window: 36h # flag --set",
                 "# FACECHECK_APPCODE: [redacted], set by FACECHECK_APPCODE",
-                "# FACECHECK_HASH_SECRET: not set");
+                "# FACECHECK_HASH_SECRET: not set",
+                "# FACECHECK_KEYSET: not set");
     }
 
     @Test

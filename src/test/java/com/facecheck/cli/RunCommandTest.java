@@ -7,6 +7,7 @@ import com.facecheck.app.LogFormat;
 import com.facecheck.app.Secrets;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import com.facecheck.provider.AppCode;
@@ -38,7 +39,8 @@ class RunCommandTest {
     private static final String APP_CODE = "run-test-appcode-5d1c";
     /** The secrets, and plain-text logs: a run in this JVM must not switch the other tests' logging to JSON. */
     private static final Map<String, String> SECRETS = Map.of(Credentials.APPCODE_ENV, APP_CODE,
-            Secrets.HASH_SECRET_ENV, "run-test-hash-secret-0123456789", LogFormat.ENV, "text");
+            Secrets.HASH_SECRET_ENV, "run-test-hash-secret-0123456789", Keyset.ENV, Keyset.generate().toJson(),
+            LogFormat.ENV, "text");
 
     @TempDir
     Path dir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.app.Secrets;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import com.facecheck.provider.AppCode;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunInstancesHandOverTest {
 
     private static final String APP_CODE = "run-instances-appcode-4";
+    /** One keyset for both instances, as every instance of a worker must share. */
+    private static final String KEYSET = Keyset.generate().toJson();
     private static final int PER_PHASE = 1_000;
     private static final Pattern RUNNING = Pattern.compile("health and metrics on port (\\d+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -122,7 +125,7 @@ class RunInstancesHandOverTest {
 
     private CliProcess run(String name, String state) throws Exception {
         return CliProcess.start(dir, name, Map.of(Credentials.APPCODE_ENV, APP_CODE, Secrets.HASH_SECRET_ENV,
-                        "run-instances-secret-0123456789"), "run", "--config", config.toString(), "--bootstrap-servers",
+                        "run-instances-secret-0123456789", Keyset.ENV, KEYSET), "run", "--config", config.toString(), "--bootstrap-servers",
                 bootstrap, "--provider-url", providerUrl, "--application-id", "run-instances",
                 "--set", "http.port=0", "--set", "streams.state-dir=" + dir.resolve("state-" + state));
     }
