@@ -42,17 +42,17 @@ public final class RequestValidation {
     }
 
     public Verdict validate(VerificationRequest request) {
-        IdCheck id = isBlank(request.idNumber()) ? null
+        IdCheck id = CodePoints.isBlank(request.idNumber()) ? null
                 : IdNumbers.check(request.idNumber(), ChinaCalendar.today(clock));
         IdNumber idNumber = id instanceof IdCheck.Valid valid ? valid.id() : null;
         // Missing fields first, in the provider's order, so the wording matches what it would have said.
-        if (isBlank(request.name())) {
+        if (CodePoints.isBlank(request.name())) {
             return new Rejected("missing-name", "未传入真实姓名xm", "the request has no name", idNumber);
         }
         if (id == null) {
             return new Rejected("missing-id-number", "未传入身份证号码sfz", "the request has no ID number", null);
         }
-        if (isBlank(request.image()) && isBlank(request.imageUrl())) {
+        if (CodePoints.isBlank(request.image()) && CodePoints.isBlank(request.imageUrl())) {
             return new Rejected("missing-image", "未传入人像图片img", "the request has neither image nor imageUrl",
                     idNumber);
         }
@@ -64,7 +64,7 @@ public final class RequestValidation {
             return new Rejected(invalid.reason(), "错误的身份证号码", invalid.detail(), null);
         }
         String sentName = ((Names.NameCheck.Valid) name).name();
-        if (!isBlank(request.image())) {
+        if (!CodePoints.isBlank(request.image())) {
             PhotoVerdict photo = photos.check(request.image());
             if (photo instanceof PhotoVerdict.Rejected rejected) {
                 return new Rejected(rejected.reason(), rejected.message(), rejected.detail(), idNumber);
@@ -84,10 +84,5 @@ public final class RequestValidation {
                                             String imageUrl) {
         return new VerificationRequest(request.requestId(), name, id.normalized(), image, imageUrl,
                 request.consentId(), request.source(), request.metadata());
-    }
-
-    /** By the same rules the fields are normalised by: a field of only invisible characters is missing too. */
-    private static boolean isBlank(String value) {
-        return CodePoints.isBlank(value);
     }
 }

@@ -66,6 +66,11 @@ public final class TestImages {
     }
 
     public static byte[] jpeg(BufferedImage image, float quality) {
+        return jpeg(new IIOImage(image, null, null), quality);
+    }
+
+    /** An image or a bare raster (CMYK, which no colour model of the JDK holds) as a JPEG of that quality. */
+    private static byte[] jpeg(IIOImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -73,7 +78,7 @@ public final class TestImages {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(stream);
-            writer.write(null, new IIOImage(image, null, null), param);
+            writer.write(null, image, param);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -149,21 +154,8 @@ public final class TestImages {
                 cmyk.setPixel(x, y, pixel);
             }
         }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            writer.write(null, new IIOImage(cmyk, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
         byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) (ycck ? 2 : 0)};
-        return withSegment(out.toByteArray(), 0xEE, adobe);
+        return withSegment(jpeg(new IIOImage(cmyk, null, null), quality), 0xEE, adobe);
     }
 
     private static int clamp(double value) {
