@@ -85,7 +85,14 @@ class HttpSurfaceTest {
                 traffic.send(bootstrap, names);
                 traffic.awaitResults(bootstrap, names, Duration.ofSeconds(90));
 
+                // GC pause timers appear at the JVM's first collection after binding, which a short run may not
+                // reach on its own (it failed so on a fresh CI fork): collect, and give the notification a moment.
+                System.gc();
                 HttpResponse<String> scraped = get(port, HttpSurface.METRICS);
+                for (int i = 0; i < 50 && !scraped.body().contains("jvm_gc_pause_seconds"); i++) {
+                    Thread.sleep(100);
+                    scraped = get(port, HttpSurface.METRICS);
+                }
                 assertThat(scraped.statusCode()).isEqualTo(200);
                 assertThat(scraped.headers().firstValue("Content-Type")).hasValueSatisfying(
                         type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
