@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code run} processes, each its own JVM as in production, take 2,000 requests at 200 ms of provider latency
- * through a scale-out from one instance to two and a rolling restart of both (SIGTERM, then started again). Every
+ * through a scale-out from one instance to two and a rolling restart of both (SIGTERM, then started again, each with
+ * its own static group membership). Every
  * request has exactly one result; the rolling restart repeats no call; what the scale-out repeats is measured, and
  * every such repeat is a call the new owner counted as resumed.
  */
@@ -127,7 +128,10 @@ class RunInstancesHandOverTest {
         return CliProcess.start(dir, name, Map.of(Credentials.APPCODE_ENV, APP_CODE, Secrets.HASH_SECRET_ENV,
                         "run-instances-secret-0123456789", Keyset.ENV, KEYSET), "run", "--config", config.toString(), "--bootstrap-servers",
                 bootstrap, "--provider-url", providerUrl, "--application-id", "run-instances",
-                "--set", "http.port=0", "--set", "streams.state-dir=" + dir.resolve("state-" + state));
+                "--set", "http.port=0", "--set", "streams.state-dir=" + dir.resolve("state-" + state),
+                // Static membership, as a StatefulSet gives each pod: a restarted instance takes its own tasks back
+                // without a rebalance, so no task moves to (and back from) the other one while it restarts.
+                "--kafka-config", "group.instance.id=run-instances-" + state);
     }
 
     private static List<String> requests(int from, int count, String image) {
