@@ -30,11 +30,23 @@ public record Secrets(Credentials credentials, String hashSecret, Keyset keyset)
     }
 
     /**
-     * Secrets with a keyset generated for this process alone: what it encrypts no other process can read, which
-     * suits the demo and tests whose broker lives and dies with the process. {@code run} requires a keyset instead.
+     * Secrets with {@link #processKeyset()}: what they seal no other process can read, which suits the demo and
+     * tests whose broker lives and dies with the process. {@code run} requires a keyset instead.
      */
     public Secrets(Credentials credentials, String hashSecret) {
-        this(credentials, hashSecret, Keyset.generate());
+        this(credentials, hashSecret, processKeyset());
+    }
+
+    /**
+     * A keyset generated once for this process, shared by every worker in it: a worker that takes over another's
+     * tasks must open what that one sealed.
+     */
+    public static Keyset processKeyset() {
+        return ProcessKeyset.KEYSET;
+    }
+
+    private static final class ProcessKeyset {
+        static final Keyset KEYSET = Keyset.generate();
     }
 
     public KeyedHasher hasher() {

@@ -76,7 +76,7 @@ public final class Worker implements AutoCloseable {
         HttpProvider provider = new HttpProvider(vertx, calling.url(), config.secrets().credentials(),
                 calling.callTimeout(), calling.maxInFlight());
         KeyedHasher hasher = config.secrets().hasher();
-        Topics topics = new Topics(config.topics(), new RequestParser(hasher));
+        Topics topics = new Topics(config.topics(), new RequestParser(hasher), config.secrets().cipher());
         CallPermits.InFlight inFlight = new CallPermits.InFlight(calling.maxInFlight());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CallGauges gauges = new CallGauges(ChinaCalendar.clock());

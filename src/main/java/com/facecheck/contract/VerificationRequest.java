@@ -34,6 +34,11 @@ public record VerificationRequest(
         return new VerificationRequest(requestId, name, idNumber, null, imageUrl, consentId, source, metadata);
     }
 
+    /** The request reduced to its id and photo: what the pending-photos store keeps apart from the rest. */
+    public VerificationRequest photoOnly() {
+        return new VerificationRequest(requestId, null, null, image, null, null, null, null);
+    }
+
     /** The request reduced to its id: for one already answered, none of its personal data needs to travel on. */
     public VerificationRequest idOnly() {
         return new VerificationRequest(requestId, null, null, null, null, null, null, null);

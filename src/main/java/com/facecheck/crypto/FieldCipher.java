@@ -32,58 +32,73 @@ public final class FieldCipher {
         }
     }
 
-    /** The envelope of {@code plaintext} sealed under the primary key, bound to {@code requestId}. */
-    public String encrypt(String plaintext, String requestId) {
+    /**
+     * Tink's ciphertext of {@code plaintext} under the primary key, bound to {@code context} (the record's request
+     * id, or where the record was read): sealed bytes do not open for another record.
+     */
+    public byte[] seal(byte[] plaintext, String context) {
         try {
-            return ENCODER.encodeToString(aead.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), aad(requestId)));
+            return aead.encrypt(plaintext, aad(context));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing a field failed", e);
         }
     }
 
     /**
-     * The text sealed in {@code envelope} for {@code requestId}.
+     * The bytes sealed in {@code ciphertext} for {@code context}.
      *
-     * @throws IllegalArgumentException naming the sealing key's id and what to check; never any content
+     * @throws UnopenedEnvelope naming the sealing key's id and what to check; never any content
      */
-    public String decrypt(String envelope, String requestId) {
-        byte[] ciphertext = bytes(envelope);
+    public byte[] open(byte[] ciphertext, String context) {
+        requireKeyId(ciphertext);
         try {
-            return new String(aead.decrypt(ciphertext, aad(requestId)), StandardCharsets.UTF_8);
+            return aead.decrypt(ciphertext, aad(context));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("the envelope sealed under key " + Integer.toUnsignedString(keyId(ciphertext))
-                    + " does not open for this request: either that key is no longer in the keyset (add it back to read"
-                    + " the record), or the envelope belongs to another request or was altered");
+            throw new UnopenedEnvelope("the envelope sealed under key "
+                    + Integer.toUnsignedString(keyId(ciphertext)) + " does not open for this record: either that key"
+                    + " is no longer in the keyset or is disabled (add it back to read the record), or the envelope"
+                    + " belongs to another record or was altered");
         }
     }
 
-    /** The id of the key that sealed {@code envelope}: what an operator looks for in {@code keys list}. */
-    public static int keyId(String envelope) {
-        return keyId(bytes(envelope));
+    /** Why an envelope did not open; the message names the key, never any content. */
+    public static final class UnopenedEnvelope extends IllegalArgumentException {
+        UnopenedEnvelope(String message) {
+            super(message);
+        }
     }
 
-    private static int keyId(byte[] ciphertext) {
+    /** The envelope as text for JSON records: unpadded base64url. */
+    public static String text(byte[] ciphertext) {
+        return ENCODER.encodeToString(ciphertext);
+    }
+
+    /** The envelope {@link #text} wrote. */
+    public static byte[] bytes(String envelope) {
+        try {
+            return DECODER.decode(envelope);
+        } catch (IllegalArgumentException e) {
+            throw new UnopenedEnvelope("not a sealed field: the envelope is not base64url text");
+        }
+    }
+
+    /** The id of the key that sealed {@code ciphertext}: what an operator looks for in {@code keys list}. */
+    public static int keyId(byte[] ciphertext) {
+        requireKeyId(ciphertext);
         return ByteBuffer.wrap(ciphertext, 1, Integer.BYTES).getInt();
     }
 
-    private static byte[] bytes(String envelope) {
-        byte[] ciphertext;
-        try {
-            ciphertext = DECODER.decode(envelope);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a sealed field: the envelope is not base64url text");
+    private static void requireKeyId(byte[] ciphertext) {
+        if (ciphertext == null || ciphertext.length <= PREFIX_BYTES || ciphertext[0] != TINK_PREFIX_VERSION) {
+            throw new UnopenedEnvelope("not a sealed field: the envelope does not start with a key id");
         }
-        if (ciphertext.length <= PREFIX_BYTES || ciphertext[0] != TINK_PREFIX_VERSION) {
-            throw new IllegalArgumentException("not a sealed field: the envelope does not start with a key id");
-        }
-        return ciphertext;
     }
 
-    private static byte[] aad(String requestId) {
-        if (requestId == null || requestId.isEmpty()) {
-            // Without a request id the envelope could be moved between records unnoticed.
+    private static byte[] aad(String context) {
+        if (context == null || context.isEmpty()) {
+            // Without the record's identity the envelope could be moved between records unnoticed.
             throw new IllegalArgumentException("a sealed field needs its record's request id");
         }
-        return requestId.getBytes(StandardCharsets.UTF_8);
+        return context.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,7 @@ package com.facecheck.ops;
 
 import com.facecheck.contract.Json;
 import com.facecheck.contract.PersonFields;
-import com.facecheck.contract.VerificationRequest;
+import com.facecheck.crypto.SealedRequest;
 import com.facecheck.identity.Masking;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Records of the result and dead-letter topics as JSON a person may read, one object a record with its topic,
  * partition, offset and key: a result as the worker wrote it (it shows the person only as configured), a dead
- * letter summarised, because it holds the person's name, ID number and photo in clear.
+ * letter by what it shows without the keyset: of a retryable one the readable part and the masked fields, of a
+ * poison one (sealed whole) its size.
  */
 public final class OutputLines {
 
@@ -28,15 +29,16 @@ public final class OutputLines {
     /** The record as one JSON object; {@code fields} chooses what a dead letter shows of the person. */
     public static ObjectNode line(ConsumerRecord<String, byte[]> r, TopicNames names, PersonFields fields) {
         boolean poison = r.topic().equals(names.poisonDeadLetters());
-        // A poison record keeps the producer's own key, which may be anything, an ID number too.
+        // A poison record keeps the producer's own key, which may be anything, an ID number too: it is sealed.
         ObjectNode line = Json.MAPPER.createObjectNode()
                 .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
-                .put("key", poison ? Masking.excerpt(r.key(), EXCERPT_CHARS) : r.key());
+                .put("key", poison ? (r.key() == null ? null : "sealed") : r.key());
         if (names.results().containsValue(r.topic())) {
             line.set("value", readable(r, () -> Json.MAPPER.readTree(r.value())));
             return line;
         }
-        line.set("value", poison ? size(r).put("request", false) : readable(r, () -> deadLetter(r, fields)));
+        line.set("value", poison ? size(r).put("request", false).put("sealed", r.value() != null)
+                : readable(r, () -> deadLetter(r, fields)));
         ObjectNode headers = line.putObject("headers");
         r.headers().forEach(h -> {
             String value = h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
@@ -46,16 +48,22 @@ public final class OutputLines {
         return line;
     }
 
-    /** A retryable dead letter holds the whole request: shown as a result shows the person, the photo by its size. */
+    /** A retryable dead letter holds the whole request, sealed: shown masked as a result shows the person. */
     private static JsonNode deadLetter(ConsumerRecord<String, byte[]> r, PersonFields fields) throws IOException {
-        VerificationRequest request = Json.MAPPER.readValue(r.value(), VerificationRequest.class);
+        SealedRequest request = Json.MAPPER.readValue(r.value(), SealedRequest.class);
+        SealedRequest.Masked masked = request.masked() == null
+                ? new SealedRequest.Masked(null, null, null, null) : request.masked();
         ObjectNode value = Json.MAPPER.createObjectNode().put("requestId", request.requestId())
-                .put("name", fields.name(request.name())).put("idNumber", fields.idNumber(request.idNumber()));
-        if (request.image() != null) {
-            value.put("imageChars", request.image().length());
+                .put("name", fields.includes(PersonFields.Field.MASKED_NAME) ? masked.name() : null)
+                .put("idNumber", fields.includes(PersonFields.Field.MASKED_ID_NUMBER) ? masked.idNumber() : null);
+        if (masked.imageChars() != null) {
+            value.put("imageChars", masked.imageChars());
         }
-        return value.put("imageUrl", request.imageUrl() == null ? null : "present")
-                .put("consentId", request.consentId()).put("source", request.source());
+        value.put("imageUrl", masked.imageUrl()).put("consentId", request.consentId()).put("source", request.source());
+        if (request.sealed() != null) {
+            value.put("sealedUnderKey", request.sealed().keyId());
+        }
+        return value;
     }
 
     @FunctionalInterface

@@ -6,8 +6,10 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Headers on records of the retryable dead-letter topic. The value is the whole original request, so a
- * replay only has to produce it back to the request topic with {@value #REPLAY_COUNT} incremented.
+ * Headers on records of the dead-letter topics. A retryable dead letter's value is the whole original request with
+ * its personal fields sealed ({@code crypto.SealedRequest}), so a replay opens it with the keyset and produces it
+ * back to the request topic with {@value #REPLAY_COUNT} incremented. A poison dead letter's key and value are the
+ * record as it was read, each sealed whole under {@link #poisonContext}.
  */
 public final class DeadLetters {
 
@@ -24,6 +26,11 @@ public final class DeadLetters {
     public static final String PROCESSOR = "facecheck.dlq.processor";
     /** For records that failed inside the worker: the exception's class. */
     public static final String EXCEPTION = "facecheck.dlq.exception";
+    /**
+     * On a poison dead letter: the id of the key that sealed its key and value (unsigned, as {@code keys list} shows
+     * it). They are the record as it was read, and may hold anything, personal data too.
+     */
+    public static final String SEALED_KEY_ID = "facecheck.dlq.sealed-key-id";
     /** Set when the poison copy had to be written without the record's value, and why. */
     public static final String VALUE_LEFT_OUT = "facecheck.dlq.value-left-out";
 
@@ -58,6 +65,20 @@ public final class DeadLetters {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * What a poison dead letter's key ({@code part} "key") or value ("value") is sealed to: where the record was
+     * read, as the source headers say, so that a sealed copy moved to another dead letter does not open there.
+     */
+    public static String poisonContext(Headers headers, String part) {
+        return "poison " + text(headers, SOURCE_TOPIC) + "-" + text(headers, SOURCE_PARTITION) + "@"
+                + text(headers, SOURCE_OFFSET) + " " + part;
+    }
+
+    private static String text(Headers headers, String key) {
+        var header = headers.lastHeader(key);
+        return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     static void putSource(Headers headers, String topic, int partition, long offset) {

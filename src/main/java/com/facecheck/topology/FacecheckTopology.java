@@ -46,7 +46,7 @@ public final class FacecheckTopology {
         var retryable = topics.retryable();
         StreamsBuilder builder = new StreamsBuilder(config);
         builder.addStateStore(DropDuplicates.storeBuilder(admission.dedupWindow()));
-        ServePerson.storeBuilders(admission).forEach(builder::addStateStore);
+        ServePerson.storeBuilders(admission, topics).forEach(builder::addStateStore);
         builder.addStateStore(CapLedger.storeBuilder(ClaimName.STORE, admission.capWindow()));
 
         // 1. A request arrives; bytes that are not a request go to the poison dead letters (KIP-1034).

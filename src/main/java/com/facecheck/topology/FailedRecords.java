@@ -2,6 +2,7 @@ package com.facecheck.topology;
 
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.crypto.FieldCipher;
 import com.facecheck.identity.Masking;
 import com.facecheck.provider.Billing;
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *       the retryable dead letters so that a replay can still have it verified;</li>
  *   <li>a result or a dead letter on its way out is written where it was going;</li>
  *   <li>anything else (bytes that are not a request, a request failing its check, a name claim or answer, a record
- *       without a value) goes to the poison dead letters as it was read, with headers naming the processor, the
+ *       without a value) goes to the poison dead letters as it was read, sealed, with headers naming the processor, the
  *       exception and a masked message. A request whose name claim or answer was lost this way ends at the claim
  *       timeout.</li>
  * </ul>
@@ -62,6 +63,8 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
     private static final Logger LOG = LoggerFactory.getLogger(FailedRecords.class);
     private static final int MESSAGE_CHARS = 200;
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    /** What sealing adds to a key or value: Tink's prefix, the nonce and the tag. */
+    private static final int SEALING_BYTES = 5 + 12 + 16;
 
     /** What the handlers need from the worker. */
     public record Setup(Topics topics, MeterRegistry meters, Clock clock, Results results) {
@@ -197,12 +200,23 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         byte[] key = context.sourceRawKey();
         byte[] value = context.sourceRawValue();
         int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        if (size > largestValue) {
+        int sealedSize = size + (key == null ? 0 : SEALING_BYTES) + (value == null ? 0 : SEALING_BYTES);
+        String topic = setup.topics().names().poisonDeadLetters();
+        if (sealedSize > largestValue) {
             DeadLetters.put(headers, DeadLetters.VALUE_LEFT_OUT, size + " bytes: over what the producer may send"
                     + " with the headers; read it at the source topic, partition and offset");
-            return new ProducerRecord<>(setup.topics().names().poisonDeadLetters(), null, (byte[]) null, null, headers);
+            return new ProducerRecord<>(topic, null, (byte[]) null, null, headers);
         }
-        return new ProducerRecord<>(setup.topics().names().poisonDeadLetters(), null, key, value, headers);
+        if (key == null && value == null) {
+            return new ProducerRecord<>(topic, null, (byte[]) null, null, headers);
+        }
+        // What could not be read may hold anything a producer sent, a name or an ID number too: it rests sealed.
+        FieldCipher cipher = setup.topics().cipher();
+        byte[] sealedKey = key == null ? null : cipher.seal(key, DeadLetters.poisonContext(headers, "key"));
+        byte[] sealedValue = value == null ? null : cipher.seal(value, DeadLetters.poisonContext(headers, "value"));
+        DeadLetters.put(headers, DeadLetters.SEALED_KEY_ID,
+                Integer.toUnsignedString(FieldCipher.keyId(sealedValue == null ? sealedKey : sealedValue)));
+        return new ProducerRecord<>(topic, null, sealedKey, sealedValue, headers);
     }
 
     /** Records made by a punctuation (answers written between input records) have no input record. */

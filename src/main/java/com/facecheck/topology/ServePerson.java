@@ -59,7 +59,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private long nextSeq;
     private ProcessorContext<String, PersonOutput> context;
     private KeyValueStore<String, Pending> pending;
-    private KeyValueStore<String, String> photos;
+    private KeyValueStore<String, VerificationRequest> photos;
     private CapLedger idCap;
     private DailyCalls budget;
 
@@ -74,13 +74,13 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         this.claims = new ClaimDeadlines(admission.claimTimeout());
     }
 
-    static List<StoreBuilder<?>> storeBuilders(Admission admission) {
+    static List<StoreBuilder<?>> storeBuilders(Admission admission, Topics topics) {
         return List.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
-                        new JsonSerde<>(Pending.class)).withCachingEnabled(),
-                // A photo put and deleted within one commit interval never reaches the changelog.
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PHOTOS), Serdes.String(), Serdes.String())
-                        .withCachingEnabled(),
+                        topics.pendingSerde()).withCachingEnabled(),
+                // A photo put and deleted within one commit interval never reaches the changelog, nor RocksDB.
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PHOTOS), Serdes.String(),
+                        topics.photoSerde()).withCachingEnabled(),
                 CapLedger.storeBuilder(ID_RESERVATIONS, admission.capWindow()),
                 DailyCalls.storeBuilder());
     }
@@ -165,7 +165,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         try {
             pending.put(requestId, Pending.queued(checked, nextSeq++, clock.millis()));
             if (checked.request().image() != null) {
-                photos.put(requestId, checked.request().image());
+                photos.put(requestId, checked.request().photoOnly());
             }
         } catch (RuntimeException e) {
             // Not taken whole: no trace of it may stay behind, and the record's failure ends it (FailedRecords).
@@ -281,7 +281,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             if (restoredAdmitted.remove(requestId)) {
                 meters.resumedCalls.increment();
             }
-            return call.checked().withImage(photos.get(requestId)).request();
+            return call.checked().withImage(photo(requestId)).request();
         } catch (RuntimeException e) {
             quarantine(requestId, e);
             return null;
@@ -426,8 +426,13 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
 
     private void deadLetter(Pending p, Headers headers) {
         meters.deadLettered(DeadLetters.reasonCode(headers));
-        VerificationRequest whole = p.checked().withImage(photos.get(p.requestId())).request();
+        VerificationRequest whole = p.checked().withImage(photo(p.requestId())).request();
         context.forward(new Record<>(p.requestId(), new PersonOutput.DeadLetter(whole), clock.millis(), headers));
+    }
+
+    private String photo(String requestId) {
+        VerificationRequest kept = photos.get(requestId);
+        return kept == null ? null : kept.image();
     }
 
     private int partition() {

@@ -3,10 +3,17 @@ package com.facecheck.topology;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.crypto.FieldCipher;
+import com.facecheck.crypto.SealedRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** The typed registry of topics: each one's name with the serdes of its keys and values. */
+/**
+ * The typed registry of topics: each one's name with the serdes of its keys and values. Every record the worker
+ * writes with a request in it (the by-person repartition topic, the pending stores' changelogs, the retryable dead
+ * letters) seals the request's name, ID number, photo and photo URL with the worker's {@link FieldCipher}.
+ */
 public final class Topics {
 
     /** One topic and how its records are read and written. */
@@ -20,19 +27,26 @@ public final class Topics {
     private final Topic<String, CheckedRequest> byPerson;
     private final Topic<String, NameClaim> nameClaims;
     private final Topic<String, NameAnswer> nameAnswers;
+    private final FieldCipher cipher;
+    private final Serde<Pending> pendingSerde;
+    private final Serde<VerificationRequest> sealedRequestSerde;
 
     /** The repartition topic that takes checked requests, photos included, to the partitions of their persons. */
     public static final String BY_PERSON = "facecheck-by-person";
 
-    public Topics(TopicNames names, RequestParser parser) {
+    public Topics(TopicNames names, RequestParser parser, FieldCipher cipher) {
         this.names = names;
+        this.cipher = cipher;
         Serde<VerificationRequest> requestSerde = Serdes.serdeFrom(
                 new JsonSerde<>(VerificationRequest.class).serializer(), (topic, bytes) -> parser.parse(bytes));
         // Producers key requests however they like; the key is not read.
         this.requests = new Topic<>(names.requests(), Serdes.ByteArray(), requestSerde);
-        this.retryable = new Topic<>(names.retryableDeadLetters(), Serdes.String(), requestSerde);
+        ObjectMapper sealing = SealedRequest.mapper(cipher);
+        this.sealedRequestSerde = new JsonSerde<>(VerificationRequest.class, sealing);
+        this.retryable = new Topic<>(names.retryableDeadLetters(), Serdes.String(), sealedRequestSerde);
         // Kafka Streams names it <application id>-facecheck-by-person-repartition and purges it after each commit.
-        this.byPerson = new Topic<>(BY_PERSON, Serdes.String(), new JsonSerde<>(CheckedRequest.class));
+        this.byPerson = new Topic<>(BY_PERSON, Serdes.String(), new JsonSerde<>(CheckedRequest.class, sealing));
+        this.pendingSerde = new JsonSerde<>(Pending.class, sealing);
         this.nameClaims = new Topic<>(names.nameClaims(), Serdes.String(), new JsonSerde<>(NameClaim.class));
         this.nameAnswers = new Topic<>(names.nameAnswers(), Serdes.String(), new JsonSerde<>(NameAnswer.class));
     }
@@ -63,5 +77,20 @@ public final class Topics {
 
     public Topic<String, NameAnswer> nameAnswers() {
         return nameAnswers;
+    }
+
+    /** What seals the poison dead letters, which are bytes no serde could read. */
+    FieldCipher cipher() {
+        return cipher;
+    }
+
+    /** Values of the pending-requests store and its changelog. */
+    Serde<Pending> pendingSerde() {
+        return pendingSerde;
+    }
+
+    /** Values of the pending-photos store and its changelog: a request reduced to its id and photo. */
+    Serde<VerificationRequest> photoSerde() {
+        return sealedRequestSerde;
     }
 }

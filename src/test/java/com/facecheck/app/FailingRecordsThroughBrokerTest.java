@@ -20,6 +20,7 @@ import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.testing.Traffic;
+import com.facecheck.testing.Unsealed;
 import com.facecheck.topology.CheckedRequest;
 import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.FacecheckTopology;
@@ -133,7 +134,7 @@ class FailingRecordsThroughBrokerTest {
                 assertThat(retryable).extracting(ConsumerRecord::key)
                         .containsExactlyInAnyOrder(AT_DEDUP, AT_SERVE, AT_ANSWER, AT_CLAIM);
                 assertThat(retryable).allSatisfy(r -> {
-                    assertThat(Json.MAPPER.readValue(r.value(), VerificationRequest.class).image())
+                    assertThat(Unsealed.request(r).image())
                             .as("kept whole for a replay").isEqualTo(IMAGE);
                     assertThat(header(r, DeadLetters.REASON_CODE)).isEqualTo("internal-error");
                     assertThat(header(r, DeadLetters.REASON)).doesNotContain("11010519491231002X");
@@ -147,7 +148,7 @@ class FailingRecordsThroughBrokerTest {
                 List<ConsumerRecord<String, byte[]>> poison = on(records, names.poisonDeadLetters());
                 ConsumerRecord<String, byte[]> atCheck = only(poison, r -> FacecheckTopology.CHECK.equals(
                         header(r, DeadLetters.PROCESSOR)));
-                assertThat(new String(atCheck.value(), StandardCharsets.UTF_8)).as("the request as it came")
+                assertThat(new String(Unsealed.poisonValue(atCheck), StandardCharsets.UTF_8)).as("the request as it came")
                         .isEqualTo(requests.get(ORDINARY));
                 assertThat(header(atCheck, DeadLetters.REASON))
                         .startsWith("InjectedFailure in check-request").doesNotContain("11010519491231002X");
@@ -156,13 +157,13 @@ class FailingRecordsThroughBrokerTest {
                 assertThat(poison).filteredOn(r -> FacecheckTopology.SERVE.equals(header(r, DeadLetters.PROCESSOR))
                         && r.value() != null).hasSize(1);
                 assertThat(poison).filteredOn(r -> FacecheckTopology.CLAIM_NAME.equals(header(r, DeadLetters.PROCESSOR))
-                        && r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(AT_CLAIM))
+                        && r.value() != null && new String(Unsealed.poisonValue(r), StandardCharsets.UTF_8).contains(AT_CLAIM))
                         .hasSize(2);
                 // The records that were not the worker's: two tombstones and a claim without its fields.
                 assertThat(poison).filteredOn(r -> r.value() == null && header(r, DeadLetters.REASON_CODE)
                         .equals("processing-failed")).hasSize(2);
                 assertThat(poison).filteredOn(r -> r.value() != null
-                        && new String(r.value(), StandardCharsets.UTF_8).equals("{\"kind\":\"RESERVE\"}")).hasSize(1);
+                        && new String(Unsealed.poisonValue(r), StandardCharsets.UTF_8).equals("{\"kind\":\"RESERVE\"}")).hasSize(1);
 
                 ConsumerRecord<String, byte[]> marker = only(poison, r -> r.headers()
                         .lastHeader(DeadLetters.VALUE_LEFT_OUT) != null);

@@ -58,7 +58,7 @@ final class SynchronousBaseline implements AutoCloseable {
         HttpProvider provider = new HttpProvider(vertx, config.provider().url(), config.secrets().credentials(),
                 config.provider().callTimeout(), config.provider().maxInFlight());
         KeyedHasher keys = config.secrets().hasher();
-        Topics topics = new Topics(config.topics(), new RequestParser(keys));
+        Topics topics = new Topics(config.topics(), new RequestParser(keys), config.secrets().cipher());
         Clock clock = Clock.systemUTC();
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.crypto.FieldCipher;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.testing.CliRun;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -53,7 +54,7 @@ class KeysCommandTest {
         Path file = dir.resolve("keyset.json");
         CliRun.of("keys", "create", file.toString());
         Keyset original = Keyset.parse(Files.readString(file));
-        String sealedBefore = new FieldCipher(original).encrypt(NAME, REQUEST);
+        byte[] sealedBefore = new FieldCipher(original).seal(NAME.getBytes(StandardCharsets.UTF_8), REQUEST);
 
         CliRun add = CliRun.of("keys", "add", file.toString());
         String newKey = add.out().strip().split(" ")[0];
@@ -65,8 +66,8 @@ class KeysCommandTest {
         assertThat(list.out().lines()).containsExactly(Integer.toUnsignedString(original.primaryId()) + " enabled",
                 newKey + " primary");
         FieldCipher rotated = new FieldCipher(Keyset.parse(Files.readString(file)));
-        assertThat(rotated.decrypt(sealedBefore, REQUEST)).isEqualTo(NAME);
-        assertThat(Integer.toUnsignedString(FieldCipher.keyId(rotated.encrypt(NAME, REQUEST)))).isEqualTo(newKey);
+        assertThat(rotated.open(sealedBefore, REQUEST)).asString(StandardCharsets.UTF_8).isEqualTo(NAME);
+        assertThat(Integer.toUnsignedString(FieldCipher.keyId(rotated.seal(NAME.getBytes(StandardCharsets.UTF_8), REQUEST)))).isEqualTo(newKey);
     }
 
     @Test

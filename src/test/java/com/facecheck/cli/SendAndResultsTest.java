@@ -112,8 +112,10 @@ class SendAndResultsTest {
             assertThat(deadLetter.path("value").path("idNumber").isNull()).isTrue();
             assertThat(deadLetter.path("value").path("imageChars").asInt()).isEqualTo(image.length());
             JsonNode poison = only(lines, NAMES.poisonDeadLetters());
-            assertThat(poison.path("key").asText()).isEqualTo("<number>");
-            assertThat(poison.path("value").path("bytes").asInt()).isEqualTo("not json".length());
+            assertThat(poison.path("key").asText()).isEqualTo("sealed");
+            assertThat(poison.path("value").path("sealed").asBoolean()).isTrue();
+            assertThat(poison.path("value").path("bytes").asInt()).as("the record sealed whole")
+                    .isGreaterThan("not json".length());
             assertThat(results.out()).doesNotContain(personalData.toArray(String[]::new));
 
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -1,8 +1,10 @@
 package com.facecheck.testing;
 
 import com.facecheck.app.LogFormat;
+import com.facecheck.app.Secrets;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
+import com.facecheck.crypto.Keyset;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
@@ -24,6 +26,7 @@ public final class WorkerMain {
 
     /** The hash secret every worker process uses. */
     public static final String HASH_SECRET = "crash-test-secret-0123456789";
+
     private static final String RUNNING = "RUNNING";
 
     private WorkerMain() {
@@ -34,6 +37,9 @@ public final class WorkerMain {
         TopicNames names = TestTopics.prefixed(args[5]);
         WorkerConfig config = WorkerConfig.defaults(args[0], ProviderUrl.of(args[1]), new Credentials.AppCodeAuth(AppCode.of(args[2])),
                         HASH_SECRET, Path.of(args[4]))
+                // The keyset of the test that started it: a successor in that JVM opens what this one sealed.
+                .with("secrets", new Secrets(new Credentials.AppCodeAuth(AppCode.of(args[2])), HASH_SECRET,
+                        Keyset.fromEnvironment(System.getenv()).orElseThrow()))
                 .with("kafka.application-id", args[3]).with("topics", names).with("kafka.properties", crashFriendly());
         Worker.start(config);
         System.out.println(RUNNING);
@@ -53,6 +59,7 @@ public final class WorkerMain {
                 "-Xmx384m", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put(Keyset.ENV, Secrets.processKeyset().toJson());
         builder.environment().putAll(env);
         Process process = builder.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

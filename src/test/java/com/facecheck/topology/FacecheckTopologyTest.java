@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
+import com.facecheck.crypto.FieldCipher;
+import com.facecheck.crypto.Keyset;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.identity.KeyedHasher;
@@ -80,6 +82,8 @@ class FacecheckTopologyTest {
     /** One attempt only, unless a test says otherwise: most tests look at what a single answer does. */
     private RetryPolicy retry = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(5));
     private static final KeyedHasher KEYS = new KeyedHasher("test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
+    /** One keyset for every driver of a test: a restarted driver reads the stores the one before it sealed. */
+    private static final FieldCipher CIPHER = new FieldCipher(Keyset.generate());
     private Admission admission = Admission.defaults(KEYS);
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
     private PersonFields personFields = PersonFields.DEFAULT;
@@ -99,6 +103,7 @@ class FacecheckTopologyTest {
     }
 
     private TopicNames names;
+    private Topics topics;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> requests;
 
@@ -115,7 +120,7 @@ class FacecheckTopologyTest {
     private void startDriver(CallSetup.OnUnavailable onUnavailable) {
         names = new TopicNames("in", Map.of(Outcome.THROTTLED, "retry-later", Outcome.FAILED, "retry-later"),
                 "dlq.retryable", "dlq.poison");
-        Topics topics = new Topics(names, new RequestParser(KEYS));
+        topics = new Topics(names, new RequestParser(KEYS), CIPHER);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -228,7 +233,8 @@ class FacecheckTopologyTest {
         assertThat(callOrder).containsExactly("r2");
         assertThat(pendingStore().get("r2").checked().request().image())
                 .as("the stored state holds no photo: it changes without writing the photo again").isNull();
-        assertThat(photoStore().get("r2")).isEqualTo(IMAGE);
+        assertThat(photoStore().get("r2").image()).isEqualTo(IMAGE);
+        assertThat(photoStore().get("r2").name()).as("the photo is kept alone").isNull();
         assertThat(results(Outcome.FACE_MISMATCH).isEmpty()).isTrue();
 
         calls.get("r2").complete(new ProviderAnswer.Verdict(Outcome.FACE_MISMATCH, false, "身份证号与姓名匹配，照片核验失败。",
@@ -290,7 +296,9 @@ class FacecheckTopologyTest {
         var poison = driver.createOutputTopic(names.poisonDeadLetters(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer()).readRecordsToList();
         assertThat(poison).hasSize(1);
-        assertThat(new String(poison.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
+        assertThat(new String(poison.get(0).value(), StandardCharsets.ISO_8859_1)).doesNotContain("not json at all");
+        assertThat(CIPHER.open(poison.get(0).value(), DeadLetters.poisonContext(poison.get(0).headers(), "value")))
+                .as("sealed whole, as it was read").asString(StandardCharsets.UTF_8).isEqualTo("not json at all");
         assertThat(header(poison.get(0).headers().lastHeader(DeadLetters.REASON)))
                 .contains("not valid JSON").doesNotContain("not json at all");
         assertThat(onlyResult(Outcome.INVALID_REQUEST).reason()).isEqualTo("missing-name");
@@ -657,7 +665,7 @@ class FacecheckTopologyTest {
 
     private TestOutputTopic<String, VerificationRequest> retryableDeadLetters() {
         return driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
-                new JsonSerde<>(VerificationRequest.class).deserializer());
+                topics.retryable().valueSerde().deserializer());
     }
 
     private void verdict(String requestId) {
@@ -699,7 +707,7 @@ class FacecheckTopologyTest {
         return driver.getKeyValueStore(ServePerson.PENDING);
     }
 
-    private KeyValueStore<String, String> photoStore() {
+    private KeyValueStore<String, VerificationRequest> photoStore() {
         return driver.getKeyValueStore(ServePerson.PHOTOS);
     }
 
