@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -41,6 +43,14 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
 
     static final String PENDING = "facecheck-pending-requests";
     static final String PHOTOS = "facecheck-pending-photos";
+    /**
+     * Compaction never touches a changelog's active segment: with Kafka's default of a week per segment, an ended
+     * request's sealed photo and name would stay on the broker's disks for days after their tombstone. An hour's
+     * segments let the cleaner drop them soon; the tombstones themselves stay the default day, so that a standby
+     * that was away for hours still sees the request end.
+     */
+    private static final Map<String, String> SHORT_SEGMENTS =
+            Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
     static final String ID_RESERVATIONS = "facecheck-id-reservations";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServePerson.class);
@@ -77,10 +87,10 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     static List<StoreBuilder<?>> storeBuilders(Admission admission, Topics topics) {
         return List.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
-                        topics.pendingSerde()).withCachingEnabled(),
+                        topics.pendingSerde()).withCachingEnabled().withLoggingEnabled(SHORT_SEGMENTS),
                 // A photo put and deleted within one commit interval never reaches the changelog, nor RocksDB.
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PHOTOS), Serdes.String(),
-                        topics.photoSerde()).withCachingEnabled(),
+                        topics.photoSerde()).withCachingEnabled().withLoggingEnabled(SHORT_SEGMENTS),
                 CapLedger.storeBuilder(ID_RESERVATIONS, admission.capWindow()),
                 DailyCalls.storeBuilder());
     }

@@ -51,6 +51,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +160,9 @@ class LeakScanTest {
                     .anyMatch(t -> t.endsWith("-facecheck-by-person-repartition"))
                     .anyMatch(t -> t.endsWith("-facecheck-pending-requests-changelog"))
                     .anyMatch(t -> t.endsWith("-facecheck-pending-photos-changelog"));
+            assertThat(segmentMillis(bootstrap, topics.stream().filter(t -> t.contains("-facecheck-pending-")).toList()))
+                    .as("what ended leaves the pending changelogs at the next compaction, within hours")
+                    .containsOnly(Duration.ofHours(1).toMillis());
             topics.remove(names.requests());
             scan.records("topics (read_uncommitted)", readAll(bootstrap, topics));
             assertThat(broker.terminate(Duration.ofSeconds(60))).as(broker.err()).isZero();
@@ -261,6 +266,14 @@ class LeakScanTest {
     private static List<String> topics(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return new ArrayList<>(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get());
+        }
+    }
+
+    private static List<Long> segmentMillis(String bootstrap, List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            return admin.describeConfigs(resources).all().get().values().stream()
+                    .map(c -> Long.parseLong(c.get(TopicConfig.SEGMENT_MS_CONFIG).value())).toList();
         }
     }
 
