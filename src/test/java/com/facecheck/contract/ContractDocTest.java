@@ -2,6 +2,9 @@ package com.facecheck.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.crypto.FieldCipher;
+import com.facecheck.crypto.Keyset;
+import com.facecheck.crypto.SealedRequest;
 import com.facecheck.identity.KeyedHasher;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +49,31 @@ class ContractDocTest {
         JsonNode written = Json.MAPPER.valueToTree(result);
         assertThat(written).isEqualTo(Json.MAPPER.readTree(example));
         assertThat(result.outcomeEnum()).isEqualTo(Outcome.VERIFIED);
+    }
+
+    @Test
+    void theDeadLetterExampleHasTheShapeTheWorkerWrites() throws Exception {
+        JsonNode example = Json.MAPPER.readTree(blocks("json dead-letter-example").get(0));
+        SealedRequest read = Json.MAPPER.treeToValue(example, SealedRequest.class);
+        assertThat(Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(read))).isEqualTo(example);
+
+        VerificationRequest whole = PARSER.parse(blocks("json request-example").get(0).getBytes(StandardCharsets.UTF_8));
+        VerificationRequest withUrl = new VerificationRequest(whole.requestId(), whole.name(), whole.idNumber(),
+                whole.image(), "https://photos.example.com/1.jpg", "consent-77", "onboarding", whole.metadata());
+        JsonNode written = Json.MAPPER.valueToTree(SealedRequest.seal(withUrl, new FieldCipher(Keyset.generate())));
+        assertThat(fieldNames(written)).isEqualTo(fieldNames(example));
+        assertThat(written.path("masked").path("name").asText()).isEqualTo(example.path("masked").path("name").asText());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fields().forEachRemaining(field -> {
+            names.add(field.getKey());
+            if (field.getValue().isObject() && !field.getKey().equals("metadata")) {
+                fieldNames(field.getValue()).forEach(inner -> names.add(field.getKey() + "." + inner));
+            }
+        });
+        return names.stream().sorted().toList();
     }
 
     @Test
