@@ -2,6 +2,7 @@ package com.facecheck.app;
 
 import com.facecheck.ops.TopicSetup;
 import com.facecheck.contract.RequestParser;
+import com.facecheck.crypto.FieldCipher;
 import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.CallPermits;
@@ -70,13 +71,26 @@ public final class Worker implements AutoCloseable {
      */
     public static Worker start(WorkerConfig config) {
         config.requireValid();
+        return startValid(config, config.secrets().cipher());
+    }
+
+    /**
+     * Starts as {@link #start(WorkerConfig)} does, sealing with {@code cipher} instead of the keyset's: only for
+     * benchmarks that measure what the cryptography costs, which is why no configuration reaches it.
+     */
+    static Worker start(WorkerConfig config, FieldCipher cipher) {
+        config.requireValid();
+        return startValid(config, cipher);
+    }
+
+    private static Worker startValid(WorkerConfig config, FieldCipher cipher) {
         int partitions = requireTopics(config);
         Vertx vertx = Vertx.vertx();
         WorkerConfig.Provider calling = config.provider();
         HttpProvider provider = new HttpProvider(vertx, calling.url(), config.secrets().credentials(),
                 calling.callTimeout(), calling.maxInFlight());
         KeyedHasher hasher = config.secrets().hasher();
-        Topics topics = new Topics(config.topics(), new RequestParser(hasher), config.secrets().cipher());
+        Topics topics = new Topics(config.topics(), new RequestParser(hasher), cipher);
         CallPermits.InFlight inFlight = new CallPermits.InFlight(calling.maxInFlight());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CallGauges gauges = new CallGauges(ChinaCalendar.clock());
