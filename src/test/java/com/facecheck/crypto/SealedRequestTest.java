@@ -62,7 +62,10 @@ class SealedRequestTest {
     @Test
     void aPhotoThatIsNotCanonicalBase64ComesBackCharacterForCharacter() throws Exception {
         String wrapped = IMAGE.substring(0, 76) + "\n" + IMAGE.substring(76);
-        for (String image : new String[] {wrapped, "data:image/jpeg;base64," + IMAGE, IMAGE.substring(0, 10), "%%"}) {
+        // Line breaks, a data URI, a cut, stray bits in the last group ("QR==" decodes as "QQ=="), an early pad.
+        String strayBits = IMAGE.substring(0, IMAGE.length() - 4) + "QR==";
+        for (String image : new String[] {wrapped, "data:image/jpeg;base64," + IMAGE, IMAGE.substring(0, 10), "%%",
+                strayBits, "QR==", "QQ==QQ==", "QUI=", "", "===="}) {
             VerificationRequest request = new VerificationRequest("r-3", NAME, ID_NUMBER, image, null, null, null, null);
 
             assertThat(mapper.readValue(mapper.writeValueAsBytes(request), VerificationRequest.class).image())
