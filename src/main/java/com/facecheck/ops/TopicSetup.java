@@ -41,7 +41,7 @@ public final class TopicSetup {
      *                            replication of existing topics is not compared
      * @param retention           of the request and result topics; empty: the cluster's. The name-exchange topics
      *                            always keep the cluster's: a reservation must outlive any outage of the worker
-     * @param deadLetterRetention of both dead-letter topics; empty: the cluster's
+     * @param deadLetterRetention of the dead-letter topics (retryable, poison, parked); empty: the cluster's
      */
     public record Plan(int partitions, Optional<Short> replicationFactor, Optional<Duration> retention,
                        Optional<Duration> deadLetterRetention) {
@@ -189,9 +189,12 @@ public final class TopicSetup {
     }
 
     private static Map<String, String> retention(String topic, TopicNames names, Plan plan) {
-        boolean deadLetters = topic.equals(names.retryableDeadLetters()) || topic.equals(names.poisonDeadLetters());
+        boolean deadLetters = topic.equals(names.retryableDeadLetters()) || topic.equals(names.poisonDeadLetters())
+                || topic.equals(names.parkedDeadLetters());
+        // The audit trail is kept as long as the records of processing must be, which is the operator's to set.
         Optional<Duration> retention = deadLetters ? plan.deadLetterRetention()
-                : names.exchange().contains(topic) ? Optional.empty() : plan.retention();
+                : names.exchange().contains(topic) || topic.equals(names.audit()) ? Optional.empty()
+                : plan.retention();
         return retention.map(r -> Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(r.toMillis())))
                 .orElse(Map.of());
     }

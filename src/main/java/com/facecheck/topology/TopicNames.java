@@ -12,8 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The names of every topic the worker reads or writes. Each result code maps to a topic; several codes may
- * share one. The two name-exchange topics carry the per-name cap's reserve/release messages between the
+ * The names of every topic the worker and its operations tools read or write. Each result code maps to a topic;
+ * several codes may share one. Dead letters that a replay gave up on are parked; every decision leaves an audit
+ * record. The two name-exchange topics carry the per-name cap's reserve/release messages between the
  * worker's own stages (keyed hashes and request ids only, no personal data in clear); they need exactly as many
  * partitions as the request topic.
  */
@@ -22,6 +23,8 @@ public record TopicNames(
         @NotNull Map<Outcome, @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String> results,
         @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String retryableDeadLetters,
         @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String poisonDeadLetters,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String parkedDeadLetters,
+        @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String audit,
         @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String nameClaims,
         @NotNull @Pattern(regexp = TopicNames.LEGAL_NAME, message = TopicNames.LEGAL_MESSAGE) String nameAnswers) {
 
@@ -33,6 +36,8 @@ public record TopicNames(
     private static final String DEFAULT_REQUESTS = "facecheck.requests";
     private static final String DEFAULT_RETRYABLE = "facecheck.dlq.retryable";
     private static final String DEFAULT_POISON = "facecheck.dlq.poison";
+    private static final String DEFAULT_PARKED = "facecheck.dlq.parked";
+    private static final String DEFAULT_AUDIT = "facecheck.audit";
     private static final String DEFAULT_NAME_CLAIMS = "facecheck.internal.name-claims";
     private static final String DEFAULT_NAME_ANSWERS = "facecheck.internal.name-answers";
 
@@ -47,6 +52,8 @@ public record TopicNames(
         requireLegal("requests", requests);
         requireLegal("retryable dead letters", retryableDeadLetters);
         requireLegal("poison dead letters", poisonDeadLetters);
+        requireLegal("parked dead letters", parkedDeadLetters);
+        requireLegal("the audit trail", audit);
         requireLegal("name claims", nameClaims);
         requireLegal("name answers", nameAnswers);
         complete.forEach((outcome, name) -> requireLegal("results of code " + outcome.code(), name));
@@ -56,16 +63,23 @@ public record TopicNames(
             throw new IllegalArgumentException("the name-exchange topics (" + nameClaims + ", " + nameAnswers
                     + ") must be two topics of their own, used for nothing else");
         }
+        others.addAll(List.of(nameClaims, nameAnswers));
+        if (others.contains(audit) || others.contains(parkedDeadLetters) || audit.equals(parkedDeadLetters)) {
+            throw new IllegalArgumentException("the audit topic (" + audit + ") and the parked dead letters ("
+                    + parkedDeadLetters + ") must each be a topic of their own: their readers and retention differ"
+                    + " from every other topic's");
+        }
         if (complete.containsValue(requests)) {
             throw new IllegalArgumentException("topic " + requests + " is both the request topic and a result topic;"
                     + " results would be read again as requests");
         }
     }
 
-    /** Default name-exchange topics. */
+    /** Default parked dead letters, audit trail and name-exchange topics. */
     public TopicNames(String requests, Map<Outcome, String> results, String retryableDeadLetters,
                       String poisonDeadLetters) {
-        this(requests, results, retryableDeadLetters, poisonDeadLetters, DEFAULT_NAME_CLAIMS, DEFAULT_NAME_ANSWERS);
+        this(requests, results, retryableDeadLetters, poisonDeadLetters, DEFAULT_PARKED, DEFAULT_AUDIT,
+                DEFAULT_NAME_CLAIMS, DEFAULT_NAME_ANSWERS);
     }
 
     public static TopicNames defaults() {
@@ -76,11 +90,16 @@ public record TopicNames(
         return results.get(outcome);
     }
 
-    /** Every distinct topic, input first, then the outputs, then the name exchange, in a stable order. */
+    /**
+     * Every distinct topic, input first, then the outputs, the parked dead letters, the audit trail and the name
+     * exchange, in a stable order.
+     */
     public List<String> all() {
         Set<String> names = new LinkedHashSet<>();
         names.add(requests);
         names.addAll(outputs());
+        names.add(parkedDeadLetters);
+        names.add(audit);
         names.addAll(exchange());
         return List.copyOf(names);
     }

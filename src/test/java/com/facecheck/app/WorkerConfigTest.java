@@ -108,8 +108,13 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> new TopicNames("in put", Map.of(), "r", "p")).hasMessageContaining("Kafka topic name");
         assertThatThrownBy(() -> new TopicNames("x", Map.of(Outcome.VERIFIED, "x"), "r", "p"))
                 .hasMessageContaining("both the request topic and a result topic");
-        assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "r", "answers"))
+        assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "parked", "audit", "r", "answers"))
                 .hasMessageContaining("name-exchange topics");
+        assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "r", "audit", "claims", "answers"))
+                .hasMessageContaining("a topic of their own");
+        assertThatThrownBy(() -> new TopicNames("in", Map.of(), "r", "p", "parked", "parked", "claims", "answers"))
+                .hasMessageContaining("a topic of their own");
+        assertThat(names.all()).contains("facecheck.dlq.parked", "facecheck.audit");
         assertThat(names.exchange()).isEqualTo(TopicNames.defaults().exchange())
                 .containsExactly("facecheck.internal.name-claims", "facecheck.internal.name-answers");
     }

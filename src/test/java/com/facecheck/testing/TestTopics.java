@@ -17,7 +17,8 @@ public final class TestTopics {
         Map<Outcome, String> results = new EnumMap<>(Outcome.class);
         defaults.results().forEach((outcome, topic) -> results.put(outcome, prefix + topic));
         return new TopicNames(prefix + defaults.requests(), results, prefix + defaults.retryableDeadLetters(),
-                prefix + defaults.poisonDeadLetters(), prefix + defaults.nameClaims(), prefix + defaults.nameAnswers());
+                prefix + defaults.poisonDeadLetters(), prefix + defaults.parkedDeadLetters(), prefix + defaults.audit(),
+                prefix + defaults.nameClaims(), prefix + defaults.nameAnswers());
     }
 
     /** The topics section of a configuration file naming every topic of {@code names}. */
@@ -29,6 +30,8 @@ public final class TestTopics {
         }
         return yaml.append("  retryable-dead-letters: ").append(names.retryableDeadLetters())
                 .append("\n  poison-dead-letters: ").append(names.poisonDeadLetters())
+                .append("\n  parked-dead-letters: ").append(names.parkedDeadLetters())
+                .append("\n  audit: ").append(names.audit())
                 .append("\n  name-claims: ").append(names.nameClaims())
                 .append("\n  name-answers: ").append(names.nameAnswers()).append('\n').toString();
     }
