@@ -94,6 +94,8 @@ public final class ConfigLoader {
     private final Map<String, Setting> settings = new LinkedHashMap<>();
     private final Map<String, Setting> properties = new TreeMap<>();
     private final Map<String, Object> values = new HashMap<>();
+    /** Each section that could be built, by its path: commands that need some sections only need not wait for all. */
+    private final Map<String, Object> sections = new HashMap<>();
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<ConfigProblem> absentSecrets = new ArrayList<>();
 
@@ -112,8 +114,9 @@ public final class ConfigLoader {
         loader.readValues();
         Secrets secrets = loader.readSecrets(sources.environment());
         Object built = loader.build(ConfigKeys.ROOT, secrets);
-        return new LoadedConfig(loader.settings, loader.properties, loader.values, secretStatus(sources.environment()),
-                loader.problems, loader.absentSecrets, built instanceof WorkerConfig config ? config : null);
+        return new LoadedConfig(loader.settings, loader.properties, loader.values, loader.sections,
+                secretStatus(sources.environment()), loader.problems, loader.absentSecrets,
+                built instanceof WorkerConfig config ? config : null);
     }
 
     private void readDefaults() {
@@ -349,7 +352,9 @@ public final class ConfigLoader {
             return FAILED;
         }
         try {
-            return ConfigKeys.construct(group.type(), args);
+            Object section = ConfigKeys.construct(group.type(), args);
+            sections.put(group.path(), section);
+            return section;
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigProblem(group.path(), null, null, e.getMessage()));
             return FAILED;

@@ -1,5 +1,6 @@
 package com.facecheck.app;
 
+import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,17 +40,19 @@ public final class LoadedConfig {
     private final Map<String, ConfigLoader.Setting> settings;
     private final Map<String, ConfigLoader.Setting> properties;
     private final Map<String, Object> values;
+    private final Map<String, Object> sections;
     private final List<ConfigLoader.SecretStatus> secrets;
     private final List<ConfigProblem> problems;
     private final List<ConfigProblem> absentSecrets;
     private final WorkerConfig config;
 
     LoadedConfig(Map<String, ConfigLoader.Setting> settings, Map<String, ConfigLoader.Setting> properties,
-                 Map<String, Object> values, List<ConfigLoader.SecretStatus> secrets, List<ConfigProblem> problems,
-                 List<ConfigProblem> absentSecrets, WorkerConfig config) {
+                 Map<String, Object> values, Map<String, Object> sections, List<ConfigLoader.SecretStatus> secrets,
+                 List<ConfigProblem> problems, List<ConfigProblem> absentSecrets, WorkerConfig config) {
         this.settings = settings;
         this.properties = properties;
         this.values = values;
+        this.sections = Map.copyOf(sections);
         this.secrets = secrets;
         this.problems = List.copyOf(problems);
         this.absentSecrets = List.copyOf(absentSecrets);
@@ -71,6 +74,24 @@ public final class LoadedConfig {
             throw new ConfigException(Stream.concat(problems.stream(), absentSecrets.stream()).toList());
         }
         return config;
+    }
+
+    /**
+     * What the operations commands ({@code topics describe}, {@code reset}) need: the sections {@code kafka},
+     * {@code topics} and {@code streams}. The provider and the secrets are the running worker's alone, so neither
+     * their absence nor a mistake in another section stops these commands; a problem of the file itself, or a key
+     * that is none (it may be a misspelt key of these sections), does.
+     *
+     * @throws ConfigException with the problems that concern these sections
+     */
+    public OperationsConfig operations() {
+        List<ConfigProblem> relevant = problems.stream().filter(p -> OperationsConfig.concerns(p.key())).toList();
+        if (!relevant.isEmpty()) {
+            throw new ConfigException(relevant);
+        }
+        WorkerConfig.Streams streams = (WorkerConfig.Streams) sections.get(OperationsConfig.STREAMS);
+        return new OperationsConfig((WorkerConfig.Kafka) sections.get(OperationsConfig.KAFKA),
+                (TopicNames) sections.get(OperationsConfig.TOPICS), streams.stateDir());
     }
 
     /**

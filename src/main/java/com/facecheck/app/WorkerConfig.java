@@ -55,8 +55,9 @@ public record WorkerConfig(
      */
     public record Kafka(
             @NotBlank String bootstrapServers,
-            @NotNull @Pattern(regexp = "[a-zA-Z0-9._-]{1,249}",
-                    message = "must be 1–249 letters, digits, '.', '_' or '-'") String applicationId,
+            // '.' and '..' would name the state folder itself or its parent, which a reset deletes.
+            @NotNull @Pattern(regexp = "(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}",
+                    message = "must be 1–249 letters, digits, '.', '_' or '-', and not '.' or '..'") String applicationId,
             @NotNull Map<String, String> properties) {
 
         /** Kafka properties that are keys here: as properties they would slip past the keys' order of precedence. */

@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.WorkerConfig;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,14 @@ final class KafkaOptions {
             description = "Kafka client properties, e.g. security.protocol=SASL_SSL,sasl.mechanism=PLAIN (comma-"
                     + "separated, or the option repeated)")
     private Map<String, String> kafkaConfig = new LinkedHashMap<>();
+
+    /** The same access for a command that reads where Kafka is from the worker's configuration instead. */
+    static KafkaOptions of(WorkerConfig.Kafka kafka) {
+        KafkaOptions options = new KafkaOptions();
+        options.bootstrapServers = kafka.bootstrapServers();
+        options.kafkaConfig = new LinkedHashMap<>(kafka.properties());
+        return options;
+    }
 
     String bootstrapServers() {
         return bootstrapServers;

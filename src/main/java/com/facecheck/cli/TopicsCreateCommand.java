@@ -84,22 +84,8 @@ final class TopicsCreateCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%d topics created, %d there already.%n", created, report.topics().size() - created);
         PrintWriter err = spec.commandLine().getErr();
-        report.mismatches().forEach(m -> err.println(spec.qualifiedName() + ": " + describe(m, names)));
+        report.mismatches().forEach(m -> err.println(spec.qualifiedName() + ": " + TopicSetup.explain(m, names)));
         return report.mismatches().isEmpty() ? 0 : FacecheckCli.USAGE;
-    }
-
-    private static String describe(TopicSetup.Mismatch m, TopicNames names) {
-        return switch (m.difference()) {
-            case PARTITIONS -> "topic " + m.topic() + " has " + m.actual() + " partitions, not the " + m.expected()
-                    + " asked: give --partitions " + m.actual() + ", or change the topic yourself (topics create never"
-                    + " changes an existing topic)";
-            case EXCHANGE_PARTITIONS -> "topic " + m.topic() + " has " + m.actual() + " partitions, the request topic "
-                    + names.requests() + " " + m.expected() + ": the worker will not start until they are equal. With no"
-                    + " worker running, delete " + m.topic() + " and run topics create again";
-            case REPLICATION -> "topic " + m.topic() + " has replication factor " + m.actual() + ", not the "
-                    + m.expected() + " asked: give --replication-factor " + m.actual() + ", or reassign its partitions"
-                    + " (topics create never changes an existing topic)";
-        };
     }
 
     /** {@code 3d}, {@code 12h}, {@code 30m}, {@code 90s}, {@code 500ms}, or ISO-8601 ({@code P3D}, {@code PT12H}). */

@@ -133,6 +133,21 @@ public final class TopicSetup {
         return new Report(topics, mismatches);
     }
 
+    /** A difference in one line, saying what to do about it. */
+    public static String explain(Mismatch m, TopicNames names) {
+        return switch (m.difference()) {
+            case PARTITIONS -> "topic " + m.topic() + " has " + m.actual() + " partitions, not the " + m.expected()
+                    + " asked: give --partitions " + m.actual() + ", or change the topic yourself (topics create never"
+                    + " changes an existing topic)";
+            case EXCHANGE_PARTITIONS -> "topic " + m.topic() + " has " + m.actual() + " partitions, the request topic "
+                    + names.requests() + " " + m.expected() + ": the worker will not start until they are equal. With no"
+                    + " worker running, delete " + m.topic() + " and run topics create again";
+            case REPLICATION -> "topic " + m.topic() + " has replication factor " + m.actual() + ", not the "
+                    + m.expected() + " asked: give --replication-factor " + m.actual() + ", or reassign its partitions"
+                    + " (topics create never changes an existing topic)";
+        };
+    }
+
     /** Creates {@code toCreate}, adding to {@code created} each one this call made; one that exists is no error. */
     private static void createEach(Admin admin, List<NewTopic> toCreate, Set<String> created)
             throws InterruptedException, ExecutionException, TimeoutException {

@@ -6,6 +6,8 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.crypto.FieldCipher;
 import com.facecheck.crypto.SealedRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -33,6 +35,31 @@ public final class Topics {
 
     /** The repartition topic that takes checked requests, photos included, to the partitions of their persons. */
     public static final String BY_PERSON = "facecheck-by-person";
+
+    /**
+     * A topic Kafka Streams creates for the worker and names after its application id.
+     *
+     * @param readByWorker   whether the worker consumes it while it runs (the repartition topic); a changelog is read
+     *                       only to restore its store
+     * @param sealedRequests whether its records hold requests, their personal data sealed
+     */
+    public record InternalTopic(String name, boolean readByWorker, boolean sealedRequests) {
+    }
+
+    /**
+     * Every topic Kafka Streams creates for the worker under {@code applicationId}: the by-person repartition topic,
+     * then a changelog per store. Operations tools need them without a running worker (to describe or delete them).
+     */
+    public static List<InternalTopic> internalTopics(String applicationId) {
+        List<InternalTopic> topics = new ArrayList<>();
+        topics.add(new InternalTopic(applicationId + "-" + BY_PERSON + "-repartition", true, true));
+        for (String store : List.of(DropDuplicates.STORE, ServePerson.PENDING, ServePerson.PHOTOS,
+                ServePerson.ID_RESERVATIONS, DailyCalls.STORE, ClaimName.STORE)) {
+            boolean sealed = store.equals(ServePerson.PENDING) || store.equals(ServePerson.PHOTOS);
+            topics.add(new InternalTopic(applicationId + "-" + store + "-changelog", false, sealed));
+        }
+        return List.copyOf(topics);
+    }
 
     public Topics(TopicNames names, RequestParser parser, FieldCipher cipher) {
         this.names = names;
