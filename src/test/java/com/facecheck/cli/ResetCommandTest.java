@@ -91,6 +91,14 @@ class ResetCommandTest {
                     .as("every topic Kafka Streams created is one the reset knows").containsExactlyInAnyOrderElementsOf(internal);
             Path appState = stateDir.resolve(APP);
             assertThat(appState).isDirectory();
+            CliRun described = CliRun.withEnvironment(Map.of(), "topics", "describe", "--config", configFile.toString(),
+                    "--bootstrap-servers", bootstrap, "--application-id", APP, "--dead-letter-retention", "7d");
+            assertThat(described.exitCode()).as(described.err()).isZero();
+            assertThat(described.out().lines().filter(line -> line.startsWith(APP + "-")))
+                    .as("every internal topic, with its size").hasSize(internal.size())
+                    .noneMatch(line -> line.contains("(not yet)"));
+            assertThat(described.out().lines().filter(line -> line.startsWith(names.requests() + " ")))
+                    .singleElement().asString().matches(".* 2 +1 +7d +delete +0 +clear: .*");
 
             CliRun unconfirmed = CliRun.withEnvironment(Map.of(), reset);
 
