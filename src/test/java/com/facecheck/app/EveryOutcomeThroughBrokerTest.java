@@ -14,6 +14,7 @@ import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.simulator.SimulatedIdentity;
+import com.facecheck.testing.ContractSchemas;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestImages;
@@ -134,6 +135,9 @@ class EveryOutcomeThroughBrokerTest {
                     assertThat(new String(r.headers().lastHeader(DeadLetters.ATTEMPTS).value(), StandardCharsets.UTF_8))
                             .isEqualTo("2");
                 });
+
+                // Results, dead letters and their headers as the contracts' schemas describe them (docs/schemas).
+                assertThat(ContractSchemas.problems(records, names)).isEmpty();
 
                 long verdicts = expected.values().stream().filter(Outcome::isVerdict).count();
                 assertThat(simulator.billedCalls()).isEqualTo(verdicts);

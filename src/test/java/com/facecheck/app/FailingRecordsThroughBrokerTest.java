@@ -14,6 +14,7 @@ import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.testing.CapturedLogs;
+import com.facecheck.testing.ContractSchemas;
 import com.facecheck.testing.FailingProcessors;
 import com.facecheck.testing.KafkaBroker;
 import com.facecheck.testing.TestIds;
@@ -120,6 +121,8 @@ class FailingRecordsThroughBrokerTest {
                 out.poll(Duration.ofSeconds(2)); // anything written twice would come now
                 List<ConsumerRecord<String, byte[]>> records = out.records();
                 List<VerificationResult> results = Traffic.results(records, names);
+                // Internal errors and poison records too, with their processor and exception headers (docs/schemas).
+                assertThat(ContractSchemas.problems(records, names)).isEmpty();
 
                 assertThat(results).extracting(VerificationResult::requestId).doesNotHaveDuplicates()
                         .hasSize(expectedResults).doesNotContain(AT_CHECK);
