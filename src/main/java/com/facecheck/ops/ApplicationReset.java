@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,14 @@ public final class ApplicationReset {
      */
     public record Plan(String applicationId, Map<TopicPartition, Long> toEarliest, Map<TopicPartition, Long> toEnd,
                        Set<TopicPartition> offsetsRemoved, List<String> internalTopics, Optional<Path> stateDir) {
+
+        public Plan {
+            // Unmodifiable views rather than copies: the order is what the reset prints.
+            toEarliest = Collections.unmodifiableMap(toEarliest);
+            toEnd = Collections.unmodifiableMap(toEnd);
+            offsetsRemoved = Collections.unmodifiableSet(offsetsRemoved);
+            internalTopics = List.copyOf(internalTopics);
+        }
     }
 
     private ApplicationReset() {
@@ -108,7 +117,9 @@ public final class ApplicationReset {
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         plan.toEarliest().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
         plan.toEnd().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
-        admin.alterConsumerGroupOffsets(plan.applicationId(), offsets).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!offsets.isEmpty()) {
+            admin.alterConsumerGroupOffsets(plan.applicationId(), offsets).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
         if (!plan.offsetsRemoved().isEmpty()) {
             admin.deleteConsumerGroupOffsets(plan.applicationId(), plan.offsetsRemoved()).all()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -209,8 +220,9 @@ public final class ApplicationReset {
                 Files.delete(path);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the state folder " + folder + " (" + e.getMessage()
-                    + "): delete it by hand before the worker starts here again", e);
+            throw new UncheckedIOException("the offsets are reset and the topics deleted, but the state folder " + folder
+                    + " cannot be deleted (" + e.getMessage() + "): delete it by hand before the worker starts here"
+                    + " again", e);
         }
     }
 }
