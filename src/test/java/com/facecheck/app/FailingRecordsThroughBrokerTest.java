@@ -129,8 +129,8 @@ class FailingRecordsThroughBrokerTest {
                 // Whichever wrote the result (serving the person, the failure handler, the claim timeout) and
                 // whichever of the two failed on its way out, each result has its one audit record.
                 List<ConsumerRecord<String, byte[]>> audit = on(records, names.audit());
-                assertThat(audit).extracting(ConsumerRecord::key)
-                        .containsExactlyInAnyOrderElementsOf(results.stream().map(VerificationResult::requestId).toList());
+                assertThat(audit).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
+                        results.stream().map(VerificationResult::requestId).toList());
                 for (ConsumerRecord<String, byte[]> r : audit) {
                     VerificationResult result = results.stream().filter(v -> v.requestId().equals(r.key())).findFirst()
                             .orElseThrow();

@@ -57,7 +57,8 @@ class ContractDocTest {
         AuditRecord audit = Json.MAPPER.readValue(example, AuditRecord.class);
         assertThat(Json.MAPPER.<JsonNode>valueToTree(audit)).isEqualTo(Json.MAPPER.readTree(example));
 
-        VerificationResult result = Json.MAPPER.readValue(blocks("json result-example").get(0), VerificationResult.class);
+        VerificationResult result = Json.MAPPER.readValue(blocks("json result-example").get(0),
+                VerificationResult.class);
         assertThat(audit).as("the audit record of the result shown above")
                 .isEqualTo(AuditRecord.of(result, audit.workerVersion(), audit.replayCount()));
     }

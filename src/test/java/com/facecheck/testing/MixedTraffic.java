@@ -30,7 +30,8 @@ public record MixedTraffic(List<byte[]> records, int results, List<String> perso
         List<String> personalData = new ArrayList<>(List.of(image.substring(1000, 1060)));
         List<SimulatedIdentity> registry = ProviderSimulator.defaultIdentities();
         for (SimulatedIdentity person : registry) {
-            requests.add(Traffic.request(idPrefix + "registry-" + requests.size(), person.name(), person.idNumber(), image));
+            requests.add(Traffic.request(idPrefix + "registry-" + requests.size(), person.name(), person.idNumber(),
+                    image));
             personalData.add(person.name());
             personalData.add(person.idNumber());
         }
@@ -39,7 +40,8 @@ public record MixedTraffic(List<byte[]> records, int results, List<String> perso
             requests.add(Traffic.request(idPrefix + "again-" + i, capped.name(), capped.idNumber(), image));
         }
         for (int i = 0; i < 3; i++) { // people the registry does not know: code 5
-            requests.add(Traffic.request(idPrefix + "unknown-" + i, TestIds.name(90_000 + i), TestIds.idNumber(90_000 + i), image));
+            requests.add(Traffic.request(idPrefix + "unknown-" + i, TestIds.name(90_000 + i),
+                    TestIds.idNumber(90_000 + i), image));
             personalData.add(TestIds.name(90_000 + i));
             personalData.add(TestIds.idNumber(90_000 + i));
         }
