@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,10 +67,14 @@ final class ConfigValues {
                     .collect(Collectors.joining(","))));
     private static final Kind PATH = new Kind("path", node -> path(text(node, "a path")),
             value -> NODES.textNode(value.toString()));
+    private static final Kind BOOLEAN = new Kind("boolean", ConfigValues::bool,
+            value -> NODES.booleanNode((Boolean) value));
+    private static final Set<String> TRUE_WORDS = Set.of("true", "yes", "on");
+    private static final Set<String> FALSE_WORDS = Set.of("false", "no", "off");
 
     private static final Map<Class<?>, Kind> KINDS = Map.of(String.class, TEXT, int.class, INTEGER, long.class, LONG,
             double.class, NUMBER, BigDecimal.class, DECIMAL, Duration.class, DURATION, ProviderUrl.class, URL,
-            PersonFields.class, PERSON_FIELDS, Path.class, PATH);
+            PersonFields.class, PERSON_FIELDS, Path.class, PATH, boolean.class, BOOLEAN);
 
     private ConfigValues() {
     }
@@ -170,6 +175,24 @@ final class ConfigValues {
             return PersonFields.parse(String.join(",", labels));
         }
         return PersonFields.parse(text(node, "person fields separated by commas"));
+    }
+
+    /**
+     * A boolean as YAML reads one (true, yes, on; false, no, off), and the same words as text, so that a variable or
+     * a flag means what the file would; anything else (1, y, enabled) is a mistake, not a guess.
+     */
+    private static boolean bool(JsonNode node) {
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        String given = text(node, "true or false").strip().toLowerCase(Locale.ROOT);
+        if (TRUE_WORDS.contains(given)) {
+            return true;
+        }
+        if (FALSE_WORDS.contains(given)) {
+            return false;
+        }
+        throw new IllegalArgumentException("expected true or false");
     }
 
     private static Path path(String text) {

@@ -100,10 +100,11 @@ public final class Worker implements AutoCloseable {
                 new CallSetup.Budget(config.budget().dailyCalls(), partitions), meters, gauges);
         Properties properties = streamsProperties(config);
         Results results = new Results(config.results().personFields(), hasher);
+        String version = BuildVersion.current();
         properties.put(FailedRecords.SETUP_CONFIG,
-                new FailedRecords.Setup(topics, meters, ChinaCalendar.clock(), results));
+                new FailedRecords.Setup(topics, meters, ChinaCalendar.clock(), results, version));
         var topology = FacecheckTopology.build(topics, config.admission(hasher), results, calls,
-                ChinaCalendar.clock(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL,
+                ChinaCalendar.clock(), FacecheckTopology.DEFAULT_DRAIN_INTERVAL, version,
                 new TopologyConfig(new StreamsConfig(properties)));
         KafkaStreams streams = new KafkaStreams(topology, properties);
         Counter rebalances = Counter.builder("facecheck.streams.rebalances")

@@ -36,6 +36,7 @@ public record WorkerConfig(
         @NotNull @Valid Kafka kafka,
         @NotNull @Valid TopicNames topics,
         @NotNull @Valid Provider provider,
+        @NotNull @Valid Requests requests,
         @NotNull @Valid Caps caps,
         @NotNull @Valid Dedup dedup,
         @NotNull @Valid Budget budget,
@@ -109,6 +110,14 @@ public record WorkerConfig(
     }
 
     /**
+     * What a request must carry to be checked at all.
+     *
+     * @param requireConsent whether a request without a consentId gets result 7 {@code missing-consent}, no call
+     */
+    public record Requests(boolean requireConsent) {
+    }
+
+    /**
      * The provider's own 24-hour caps, kept before any call is paid for.
      *
      * @param perId        most calls for one ID number in any window
@@ -164,6 +173,7 @@ public record WorkerConfig(
             TopicNames.defaults(),
             new Provider(null, Duration.ofSeconds(10), 256, 0, Duration.ofSeconds(30), CallSetup.OnUnavailable.PAUSE,
                     new BigDecimal("0.20"), RetryPolicy.defaults()),
+            new Requests(true),
             new Caps(Admission.DEFAULT_PER_ID, Admission.DEFAULT_PER_NAME, Admission.DEFAULT_WINDOW,
                     Admission.DEFAULT_CLAIM_TIMEOUT),
             new Dedup(Admission.DEFAULT_WINDOW),
@@ -205,6 +215,7 @@ public record WorkerConfig(
 
     /** What decides whether a request may reach the provider, keyed by {@code keys}. */
     public Admission admission(KeyedHasher keys) {
-        return new Admission(keys, dedup.window(), caps.window(), caps.perId(), caps.perName(), caps.claimTimeout());
+        return new Admission(keys, dedup.window(), caps.window(), caps.perId(), caps.perName(), caps.claimTimeout(),
+                requests.requireConsent());
     }
 }

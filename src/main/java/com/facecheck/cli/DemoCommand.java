@@ -13,6 +13,7 @@ import com.facecheck.contract.JsonLines;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.VerificationResult;
+import com.facecheck.identity.RequestValidation;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Billing;
 import com.facecheck.provider.Credentials;
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     private Path requestsFile;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "write every result and dead letter here as JSON lines, with its topic")
+            description = "write every result, audit record and dead letter here as JSON lines, with its topic")
     private Path outFile;
 
     @Option(names = "--provider-url", paramLabel = "URL",
@@ -125,8 +126,10 @@ final class DemoCommand implements Callable<Integer> {
                 config = config.with("provider.price-per-call", pricePerCall);
             }
             out.println("Starting the worker (exactly-once, " + partitions + " partitions)…");
+            List<String> written = new ArrayList<>(names.outputs());
+            written.add(names.audit());
             try (Worker worker = Worker.start(config);
-                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), names.outputs())) {
+                 OutputCollector collector = new OutputCollector(kafka.bootstrapServers(), written)) {
                 SortedMap<Integer, Exception> unsent = RequestProducer.send(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), names.requests(), requests);
                 if (!unsent.isEmpty()) {
@@ -261,6 +264,7 @@ final class DemoCommand implements Callable<Integer> {
                                 long duplicates, ProviderSimulator simulator, PrintWriter out) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         names.outputs().forEach(topic -> counts.put(topic, 0));
+        counts.put(names.audit(), 0);
         records.forEach(r -> counts.merge(r.topic(), 1, Integer::sum));
         out.println();
         out.printf(Locale.ROOT, "%-40s %7s%n", "topic", "records");
@@ -271,6 +275,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> localReasons = new ArrayList<>();
         Map<String, Integer> capRefusals = new TreeMap<>();
         long providerThrottled = 0;
+        long withoutConsent = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
             if (names.results().containsValue(r.topic())) {
                 VerificationResult result = Json.MAPPER.readValue(r.value(), VerificationResult.class);
@@ -278,6 +283,9 @@ final class DemoCommand implements Callable<Integer> {
                 if (VerificationResult.DECIDED_LOCALLY.equals(result.decidedBy())) {
                     local++;
                     localReasons.add(result.reason());
+                    if (RequestValidation.MISSING_CONSENT.equals(result.reason())) {
+                        withoutConsent++;
+                    }
                     if (throttled) {
                         capRefusals.merge(result.reason(), 1, Integer::sum);
                     }
@@ -297,6 +305,11 @@ final class DemoCommand implements Callable<Integer> {
         if (!localReasons.isEmpty()) {
             out.println("Answered without a call (nothing billed): " + String.join(", ", localReasons) + ".");
         }
+        out.printf(Locale.ROOT, "Without the person's consent (no consentId; result 7 %s, no call): %d.%n",
+                RequestValidation.MISSING_CONSENT, withoutConsent);
+        int audited = counts.get(names.audit());
+        out.printf(Locale.ROOT, "Audit trail: %d records on %s, one per result (the person by personId only)%s.%n",
+                audited, names.audit(), audited == results ? "" : " — not one per result: see the topics above");
         out.printf(Locale.ROOT, "Result 8 from our own 24-hour caps (no call): %d%s; from the provider (its limit,"
                         + " after a call): %d.%n", capRefusals.values().stream().mapToInt(Integer::intValue).sum(),
                 capRefusals.isEmpty() ? "" : " " + capRefusals, providerThrottled);

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
                 + " offset, key and value. Results as the worker wrote them; dead letters summarised, with the person"
                 + " shown as results show them and the photo by its size only.",
                 "Without --follow: everything there is, then stop. With --follow: what arrives from now on (everything"
-                        + " first, with --from-beginning) until Ctrl-C or SIGTERM."})
+                        + " first, with --from-beginning) until Ctrl-C or SIGTERM.",
+                "With --audit: the audit trail instead, one record per decision, as the worker wrote it."})
 final class ResultsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -47,19 +48,24 @@ final class ResultsCommand implements Callable<Integer> {
             description = "with --follow, print what is there first (without --follow it always is)")
     private boolean fromBeginning;
 
+    @Option(names = "--audit", description = "print the audit trail (facecheck.audit) instead of the results and dead"
+            + " letters: one record per decision, the person by personId only; to export the records of processing")
+    private boolean audit;
+
     @Override
     public Integer call() throws JsonProcessingException {
         TopicNames names = TopicNames.defaults();
+        List<String> topics = audit ? List.of(names.audit()) : names.outputs();
         KafkaLogs.quiet();
-        kafka.requireTopics(names.outputs());
+        kafka.requireTopics(topics);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long printed = 0;
-        try (OutputReader reader = kafka.withSettings(() -> new OutputReader(kafka.properties(), names.outputs(),
+        try (OutputReader reader = kafka.withSettings(() -> new OutputReader(kafka.properties(), topics,
                 fromBeginning || !follow))) {
             if (follow) {
                 StopSignal stop = cli.stopSignal();
-                err.println("Following " + names.outputs().size() + " topics at " + kafka.bootstrapServers()
+                err.println("Following " + topics.size() + " topics at " + kafka.bootstrapServers()
                         + "; Ctrl-C stops.");
                 // A reader that went away (| head) ends it too: a print error is all a closed pipe says.
                 while (!stop.requested() && !out.checkError()) {

@@ -51,13 +51,18 @@ final class ValidateCommand implements Callable<Integer> {
                     + " results show by default, masked-name)")
     private String personFields;
 
+    @Option(names = "--require-consent", arity = "1", paramLabel = "true|false", defaultValue = "true",
+            description = "whether a request without a consentId is rejected (missing-consent), as the worker's key"
+                    + " requests.require-consent decides (default: ${DEFAULT-VALUE}, as the worker's)")
+    private boolean requireConsent;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PersonFields fields = fields();
         KeyedHasher keys = hasher();
         RequestParser parser = new RequestParser(keys);
-        RequestValidation validation = new RequestValidation(new PhotoCheck(), ChinaCalendar.clock());
+        RequestValidation validation = new RequestValidation(new PhotoCheck(), ChinaCalendar.clock(), requireConsent);
         int ok = 0;
         int rejected = 0;
         int notRequests = 0;

@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Records of the result and dead-letter topics as JSON a person may read, one object a record with its topic,
- * partition, offset and key: a result as the worker wrote it (it shows the person only as configured), a dead
- * letter by what it shows without the keyset: of a retryable one the readable part and the masked fields, of a
- * poison one (sealed whole) its size.
+ * Records of the result, audit and dead-letter topics as JSON a person may read, one object a record with its topic,
+ * partition, offset and key: a result as the worker wrote it (it shows the person only as configured), an audit
+ * record as written (it shows the person by personId only), a dead letter by what it shows without the keyset: of a
+ * retryable one the readable part and the masked fields, of a poison one (sealed whole) its size.
  */
 public final class OutputLines {
 
@@ -33,7 +33,7 @@ public final class OutputLines {
         ObjectNode line = Json.MAPPER.createObjectNode()
                 .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
                 .put("key", poison ? (r.key() == null ? null : "sealed") : r.key());
-        if (names.results().containsValue(r.topic())) {
+        if (names.results().containsValue(r.topic()) || r.topic().equals(names.audit())) {
             line.set("value", readable(r, () -> Json.MAPPER.readTree(r.value())));
             return line;
         }

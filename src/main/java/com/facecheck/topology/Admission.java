@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What decides whether a request may reach the provider at all: duplicates are dropped, and the provider's own
- * 24-hour caps per ID number and per name are kept exactly, before any money is spent.
+ * What decides whether a request may reach the provider at all: a request without the person's consent is refused,
+ * duplicates are dropped, and the provider's own 24-hour caps per ID number and per name are kept exactly, before any
+ * money is spent.
  *
  * @param keys        turns ID numbers, names and request ids into the keyed hashes used as keys
  * @param dedupWindow a request id served again within this time (the worker's clock) is a duplicate
@@ -15,9 +16,11 @@ import java.util.Objects;
  * @param perName     most requests for one name that reach the provider in any cap window
  * @param claimTimeout how long a request waits for the name stage's answer before it ends as an internal error:
  *                     only a lost claim or answer (a record that failed in a processor) takes that long
+ * @param requireConsent whether a request without a {@code consentId} is refused with result 7
+ *                       {@code missing-consent}
  */
 public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWindow, int perId, int perName,
-                        Duration claimTimeout) {
+                        Duration claimTimeout, boolean requireConsent) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     public static final int DEFAULT_PER_ID = 5;
@@ -47,11 +50,15 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
 
     public static Admission defaults(KeyedHasher keys) {
         return new Admission(keys, DEFAULT_WINDOW, DEFAULT_WINDOW, DEFAULT_PER_ID, DEFAULT_PER_NAME,
-                DEFAULT_CLAIM_TIMEOUT);
+                DEFAULT_CLAIM_TIMEOUT, true);
     }
 
     public Admission withCaps(int id, int name) {
-        return new Admission(keys, dedupWindow, capWindow, id, name, claimTimeout);
+        return new Admission(keys, dedupWindow, capWindow, id, name, claimTimeout, requireConsent);
+    }
+
+    public Admission withConsentRequired(boolean required) {
+        return new Admission(keys, dedupWindow, capWindow, perId, perName, claimTimeout, required);
     }
 
     /** At least a millisecond: the window stores and the punctuation that use these durations count in them. */
@@ -70,6 +77,7 @@ public record Admission(KeyedHasher keys, Duration dedupWindow, Duration capWind
     @Override
     public String toString() {
         return "Admission[dedupWindow=" + dedupWindow + ", capWindow=" + capWindow + ", perId=" + perId
-                + ", perName=" + perName + ", claimTimeout=" + claimTimeout + "]";
+                + ", perName=" + perName + ", claimTimeout=" + claimTimeout + ", requireConsent=" + requireConsent
+                + "]";
     }
 }

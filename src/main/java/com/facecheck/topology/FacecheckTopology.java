@@ -25,6 +25,7 @@ public final class FacecheckTopology {
     public static final String SERVE = "serve-person";
     public static final String CLAIM_NAME = "claim-name";
     static final String RESULTS = "results";
+    static final String AUDIT = "audit";
     static final String RETRYABLE = "retryable-dead-letters";
 
     /** How often answers that arrived between records are written out. */
@@ -35,15 +36,17 @@ public final class FacecheckTopology {
 
     /**
      * @param resultBuilder how results show the person
+     * @param workerVersion what every audit record says decided
      * @param config        Kafka Streams' topology settings; they carry a processor wrapper where one is configured
      */
     public static Topology build(Topics topics, Admission admission, Results resultBuilder, CallSetup calls,
-                                 Clock clock, Duration drainInterval, TopologyConfig config) {
+                                 Clock clock, Duration drainInterval, String workerVersion, TopologyConfig config) {
         var requests = topics.requests();
         var byPerson = topics.byPerson();
         var claims = topics.nameClaims();
         var answers = topics.nameAnswers();
         var retryable = topics.retryable();
+        var audit = topics.audit();
         StreamsBuilder builder = new StreamsBuilder(config);
         builder.addStateStore(DropDuplicates.storeBuilder(admission.dedupWindow()));
         ServePerson.storeBuilders(admission, topics).forEach(builder::addStateStore);
@@ -52,9 +55,10 @@ public final class FacecheckTopology {
         // 1. A request arrives; bytes that are not a request go to the poison dead letters (KIP-1034).
         KStream<String, CheckedRequest> checked = builder.stream(requests.name(),
                         Consumed.with(requests.keySerde(), requests.valueSerde()).withName(REQUESTS))
-                // 2. It is checked: an invalid one gets its result 7 decided, with no call; photos are made to fit.
-                .process(() -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock), admission.keys(),
-                        resultBuilder, clock), Named.as(CHECK))
+                // 2. It is checked: an invalid one, or one without the person's consent, gets its result 7 decided,
+                // with no call; photos are made to fit.
+                .process(() -> new CheckRequest(new RequestValidation(new PhotoCheck(), clock,
+                        admission.requireConsent()), admission.keys(), resultBuilder, clock), Named.as(CHECK))
                 // 3. It moves to the partition of its person: the photo's one trip through Kafka.
                 .repartition(Repartitioned.with(byPerson.keySerde(), byPerson.valueSerde()).withName(byPerson.name()))
                 // 4. A request id seen within the dedup window is dropped: no second call, no second result.
@@ -65,8 +69,9 @@ public final class FacecheckTopology {
                 Consumed.with(answers.keySerde(), answers.valueSerde()).withName(NAME_ANSWERS));
         // 6. A person's requests are served one at a time: the ID cap, the name claim, the call, the result.
         KStream<String, PersonOutput> served = asInput(checked).merge(asInput(nameAnswers), Named.as("merge-" + NAME_ANSWERS))
-                .process(() -> new ServePerson(admission, calls, resultBuilder, clock, drainInterval), Named.as(SERVE),
-                        ServePerson.PENDING, ServePerson.PHOTOS, ServePerson.ID_RESERVATIONS, DailyCalls.STORE);
+                .process(() -> new ServePerson(admission, calls, resultBuilder, clock, drainInterval, workerVersion),
+                        Named.as(SERVE), ServePerson.PENDING, ServePerson.PHOTOS, ServePerson.ID_RESERVATIONS,
+                        DailyCalls.STORE);
         // 7. On the name's partition, the name cap is counted for every partition and instance, and answered.
         builder.stream(claims.name(), Consumed.with(claims.keySerde(), claims.valueSerde()).withName(claims.name()))
                 .process(() -> new ClaimName(admission, calls.meters(), clock), Named.as(CLAIM_NAME), ClaimName.STORE)
@@ -77,6 +82,10 @@ public final class FacecheckTopology {
                         .mapValues(value -> ((PersonOutput.Result) value).result(), Named.as("as-result"))
                         .to((key, value, context) -> topics.names().resultTopic(value.outcomeEnum()),
                                 Produced.with(Serdes.String(), topics.resultSerde()).withName(RESULTS)), RESULTS))
+                // 8b. ... and its audit record to the audit trail, in the same transaction: one per decision.
+                .branch((key, value) -> value instanceof PersonOutput.Audit, Branched.withConsumer(records -> records
+                        .mapValues(value -> ((PersonOutput.Audit) value).record(), Named.as("as-audit"))
+                        .to(audit.name(), Produced.with(audit.keySerde(), audit.valueSerde()).withName(AUDIT)), AUDIT))
                 // 9. Claims and give-backs go to the partition of the name.
                 .branch((key, value) -> value instanceof NameClaim, Branched.withConsumer(toNames -> toNames
                         .mapValues(NameClaim.class::cast, Named.as("as-claim"))

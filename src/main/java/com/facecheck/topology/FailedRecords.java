@@ -1,5 +1,6 @@
 package com.facecheck.topology;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.crypto.FieldCipher;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Where the record goes depends on how far it had come:
  * <ul>
- *   <li>a request that reached its person's partition ends like any request, with a result: its own result 7 if
- *       the check had already rejected it, else result 9 {@code internal-error}, and then it is also kept whole on
- *       the retryable dead letters so that a replay can still have it verified;</li>
- *   <li>a result or a dead letter on its way out is written where it was going;</li>
+ *   <li>a request that reached its person's partition ends like any request, with a result and its audit record:
+ *       its own result 7 if the check had already rejected it, else result 9 {@code internal-error}, and then it is
+ *       also kept whole on the retryable dead letters so that a replay can still have it verified;</li>
+ *   <li>a result, an audit record or a dead letter on its way out is written where it was going, and nothing else:
+ *       serving a person forwards a result and its audit record as two records, so the one that did not fail is
+ *       written by the topology and each exactly once;</li>
  *   <li>anything else (bytes that are not a request, a request failing its check, a name claim or answer, a record
  *       without a value) goes to the poison dead letters as it was read, sealed, with headers naming the processor, the
  *       exception and a masked message. A request whose name claim or answer was lost this way ends at the claim
@@ -66,13 +69,18 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
     /** What sealing adds to a key or value: Tink's prefix, the nonce and the tag. */
     private static final int SEALING_BYTES = 5 + 12 + 16;
 
-    /** What the handlers need from the worker. */
-    public record Setup(Topics topics, MeterRegistry meters, Clock clock, Results results) {
+    /**
+     * What the handlers need from the worker.
+     *
+     * @param workerVersion what the audit records of the results written here say decided
+     */
+    public record Setup(Topics topics, MeterRegistry meters, Clock clock, Results results, String workerVersion) {
         public Setup {
             Objects.requireNonNull(topics, "topics");
             Objects.requireNonNull(meters, "meters");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(results, "results");
+            Objects.requireNonNull(workerVersion, "workerVersion");
         }
     }
 
@@ -126,6 +134,10 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
             requestId = result.requestId();
             out.add(result(result));
             destination = "its result is written as it was";
+        } else if (value instanceof AuditRecord audit) {
+            requestId = audit.requestId();
+            out.add(audit(audit));
+            destination = "its audit record is written as it was";
         } else if (value instanceof VerificationRequest failed && !FacecheckTopology.CHECK.equals(processor)) {
             requestId = failed.requestId();
             out.add(retryable(failed, record.headers()));
@@ -140,10 +152,13 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         return ProcessingExceptionHandler.Response.resume(out);
     }
 
-    /** What serving a person emits is written like the result or dead letter it wraps. */
+    /** What serving a person emits is written like the result, audit record or dead letter it wraps. */
     private static Object unwrapped(Object value) {
         if (value instanceof PersonOutput.Result wrapped) {
             return wrapped.result();
+        }
+        if (value instanceof PersonOutput.Audit wrapped) {
+            return wrapped.record();
         }
         if (value instanceof PersonOutput.DeadLetter wrapped) {
             return wrapped.request();
@@ -151,17 +166,20 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         return value;
     }
 
-    /** A request that reached its person's partition: one result, and a dead letter when a replay could help. */
+    /**
+     * A request that reached its person's partition: one result with its audit record, and a dead letter when a
+     * replay could help.
+     */
     private String endRequest(CheckedRequest checked, ErrorHandlerContext context, Exception exception, Instant now,
                               List<ProducerRecord<byte[], byte[]>> out) {
         if (checked.rejection() != null) {
-            out.add(newResult(checked.rejection()));
+            newResult(checked.rejection(), checked, out);
             return "its result 7 (" + checked.rejection().reason() + ") is written";
         }
         String reason = describe(exception, context.processorNodeId());
         // Failed on its way to its turn: no call was made for it.
-        out.add(newResult(setup.results().internalError(checked.request(), reason, Billing.UNBILLED,
-                Instant.ofEpochMilli(checked.receivedAt()), now)));
+        newResult(setup.results().internalError(checked.request(), reason, Billing.UNBILLED,
+                Instant.ofEpochMilli(checked.receivedAt()), now), checked, out);
         Headers headers = DeadLetters.headers(checked, 0, INTERNAL_ERROR, reason, now);
         DeadLetters.putFailure(headers, context.processorNodeId(), exception);
         ServeMeters.deadLetter(setup.meters(), ServeMeters.RETRYABLE, INTERNAL_ERROR).increment();
@@ -169,10 +187,12 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         return "it gets result 9 (" + INTERNAL_ERROR + ") and goes to the retryable dead letters";
     }
 
-    /** A result no step had written yet: counted like those that serving persons writes. */
-    private ProducerRecord<byte[], byte[]> newResult(VerificationResult result) {
+    /** A result no step had written yet, with its audit record: counted like those that serving persons writes. */
+    private void newResult(VerificationResult result, CheckedRequest checked,
+                           List<ProducerRecord<byte[], byte[]>> out) {
         ServeMeters.result(setup.meters(), result).increment();
-        return result(result);
+        out.add(result(result));
+        out.add(audit(AuditRecord.of(result, setup.workerVersion(), checked.replayCount())));
     }
 
     private ProducerRecord<byte[], byte[]> result(VerificationResult result) {
@@ -180,6 +200,12 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         String topic = topics.names().resultTopic(result.outcomeEnum());
         return new ProducerRecord<>(topic, null, key(result.requestId()),
                 topics.resultSerde().serializer().serialize(topic, result));
+    }
+
+    private ProducerRecord<byte[], byte[]> audit(AuditRecord audit) {
+        var topic = setup.topics().audit();
+        return new ProducerRecord<>(topic.name(), null, key(audit.requestId()),
+                topic.valueSerde().serializer().serialize(topic.name(), audit));
     }
 
     private ProducerRecord<byte[], byte[]> retryable(VerificationRequest request, Headers headers) {

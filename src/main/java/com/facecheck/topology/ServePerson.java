@@ -1,5 +1,6 @@
 package com.facecheck.topology;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.identity.Masking;
@@ -60,6 +61,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private final Results results;
     private final Clock clock;
     private final Duration drainInterval;
+    private final String workerVersion;
     private final CallQueue calls;
     private final ServeMeters meters;
     private final PersonTurns turns = new PersonTurns();
@@ -73,12 +75,15 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private CapLedger idCap;
     private DailyCalls budget;
 
-    ServePerson(Admission admission, CallSetup setup, Results results, Clock clock, Duration drainInterval) {
+    /** @param workerVersion what the audit records say decided */
+    ServePerson(Admission admission, CallSetup setup, Results results, Clock clock, Duration drainInterval,
+                String workerVersion) {
         this.admission = admission;
         this.setup = setup;
         this.results = results;
         this.clock = clock;
         this.drainInterval = drainInterval;
+        this.workerVersion = workerVersion;
         this.calls = new CallQueue(setup, clock);
         this.meters = new ServeMeters(setup.meters());
         this.claims = new ClaimDeadlines(admission.claimTimeout());
@@ -213,7 +218,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         }
         CheckedRequest checked = next.checked();
         if (checked.rejection() != null) {
-            result(checked.rejection());
+            result(checked.rejection(), checked);
             end(next);
             return true;
         }
@@ -221,7 +226,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         if (!idCap.reserve(next.personKey(), next.requestId(), now)) {
             meters.idCapRefusals.increment();
             result(results.capped(checked.request(), Results.CAP_PER_ID, Instant.ofEpochMilli(checked.receivedAt()),
-                    clock.instant()));
+                    clock.instant()), checked);
             end(next);
             return true;
         }
@@ -248,7 +253,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
                 idCap.release(claiming.personKey(), claiming.requestId(), clock.millis());
                 CheckedRequest checked = claiming.checked();
                 result(results.capped(checked.request(), Results.CAP_PER_NAME, Instant.ofEpochMilli(checked.receivedAt()),
-                        clock.instant()));
+                        clock.instant()), checked);
                 end(claiming);
                 serveNext(claiming.personKey());
                 return;
@@ -352,7 +357,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         CheckedRequest checked = call.checked();
         VerificationResult result = results.fromAnswer(checked.request(), answer, attempts,
                 Instant.ofEpochMilli(checked.receivedAt()), now);
-        result(result);
+        result(result, checked);
         if (Results.isRetryableFailure(answer)) {
             RequestLog.ended(LOG.atWarn(), result, partition())
                     .log("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",
@@ -391,7 +396,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         CheckedRequest checked = p.checked();
         Instant now = clock.instant();
         if (checked.rejection() != null) {
-            result(checked.rejection());
+            result(checked.rejection(), checked);
         } else {
             String what = FailedRecords.describe(failure, FacecheckTopology.SERVE);
             // Once admitted to call, a call may have been made: its billing is unknown.
@@ -400,7 +405,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
             RequestLog.ended(LOG.atWarn(), result, partition())
                     .log("request {} gets result 9 (internal-error) and goes to the retryable dead letters: {}",
                             requestId, what);
-            result(result);
+            result(result, checked);
             Headers headers = DeadLetters.headers(checked, p.attemptsMade(), FailedRecords.INTERNAL_ERROR, what, now);
             DeadLetters.putFailure(headers, FacecheckTopology.SERVE, failure);
             deadLetter(p, headers);
@@ -426,12 +431,15 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         turns.leave(p.personKey(), p.requestId());
     }
 
-    private void result(VerificationResult result) {
+    /** The result, and right after it its audit record: both are written in this task's transaction. */
+    private void result(VerificationResult result, CheckedRequest checked) {
+        AuditRecord audit = AuditRecord.of(result, workerVersion, checked.replayCount());
         meters.resulted(result);
         RequestLog.ended(LOG.atDebug(), result, partition()).log("request {} has result {} ({}), decided by {}",
                 result.requestId(), result.error(), result.outcome(), result.decidedBy());
-        context.forward(new Record<>(result.requestId(), new PersonOutput.Result(result),
-                result.completedAt().toEpochMilli()));
+        long timestamp = result.completedAt().toEpochMilli();
+        context.forward(new Record<>(result.requestId(), new PersonOutput.Result(result), timestamp));
+        context.forward(new Record<>(result.requestId(), new PersonOutput.Audit(audit), timestamp));
     }
 
     private void deadLetter(Pending p, Headers headers) {

@@ -1,5 +1,6 @@
 package com.facecheck.topology;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.RequestParser;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
@@ -29,6 +30,7 @@ public final class Topics {
     private final Topic<String, CheckedRequest> byPerson;
     private final Topic<String, NameClaim> nameClaims;
     private final Topic<String, NameAnswer> nameAnswers;
+    private final Topic<String, AuditRecord> audit;
     private final FieldCipher cipher;
     private final Serde<Pending> pendingSerde;
     private final Serde<VerificationRequest> sealedRequestSerde;
@@ -76,6 +78,8 @@ public final class Topics {
         this.pendingSerde = new JsonSerde<>(Pending.class, sealing);
         this.nameClaims = new Topic<>(names.nameClaims(), Serdes.String(), new JsonSerde<>(NameClaim.class));
         this.nameAnswers = new Topic<>(names.nameAnswers(), Serdes.String(), new JsonSerde<>(NameAnswer.class));
+        // Nothing to seal: an audit record holds no name, ID number or photo.
+        this.audit = new Topic<>(names.audit(), Serdes.String(), new JsonSerde<>(AuditRecord.class));
     }
 
     public TopicNames names() {
@@ -104,6 +108,11 @@ public final class Topics {
 
     public Topic<String, NameAnswer> nameAnswers() {
         return nameAnswers;
+    }
+
+    /** One record per decision, keyed by request id, written with the result it records. */
+    public Topic<String, AuditRecord> audit() {
+        return audit;
     }
 
     /** What seals the poison dead letters, which are bytes no serde could read. */

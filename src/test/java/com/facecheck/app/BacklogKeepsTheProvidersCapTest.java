@@ -4,7 +4,6 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
@@ -68,9 +67,8 @@ class BacklogKeepsTheProvidersCapTest {
                          bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < BACKLOG; i++) {
                     long createdAt = fiveDaysAgo.plus(Duration.ofHours(4).multipliedBy(i)).toEpochMilli();
-                    byte[] request = Json.MAPPER.createObjectNode().put("requestId", "backlog-" + i)
-                            .put("name", person.name()).put("idNumber", person.idNumber()).put("image", image)
-                            .toString().getBytes(StandardCharsets.UTF_8);
+                    byte[] request = Traffic.request("backlog-" + i, person.name(), person.idNumber(), image)
+                            .getBytes(StandardCharsets.UTF_8);
                     producer.send(new ProducerRecord<>(names.requests(), i % 2, createdAt, null, request));
                 }
                 producer.flush();

@@ -331,6 +331,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void consentIsRequiredUnlessTheFileTheEnvironmentOrAFlagSaysFalseAndNothingButTrueOrFalseIsTaken()
+            throws IOException {
+        assertThat(load(null, env()).workerConfig().requests().requireConsent()).isTrue();
+        Path file = file("""
+                requests:
+                  require-consent: false
+                """);
+        assertThat(load(file, env()).workerConfig().requests().requireConsent()).isFalse();
+        assertThat(load(file, env("FACECHECK_REQUESTS_REQUIRE_CONSENT", " TRUE")).workerConfig().requests()
+                .requireConsent()).isTrue();
+        assertThat(load(null, env("FACECHECK_REQUESTS_REQUIRE_CONSENT", "false")).workerConfig().requests()
+                .requireConsent()).isFalse();
+        assertThat(load(file, env(), set("requests.require-consent", "true")).workerConfig().requests()
+                .requireConsent()).isTrue();
+        assertThat(load(file, env()).yaml().lines().map(line -> line.strip().replaceAll(" +", " ")))
+                .contains("require-consent: false # file " + file);
+
+        Path yamlWord = file("""
+                requests:
+                  require-consent: off
+                """);
+        assertThat(load(yamlWord, env()).workerConfig().requests().requireConsent()).isFalse();
+        assertThat(load(null, env("FACECHECK_REQUESTS_REQUIRE_CONSENT", "Off")).workerConfig().requests()
+                .requireConsent()).as("what the file would mean").isFalse();
+        assertThat(lines(load(null, env("FACECHECK_REQUESTS_REQUIRE_CONSENT", "n")))).containsExactly(
+                "requests.require-consent = n (environment FACECHECK_REQUESTS_REQUIRE_CONSENT): expected true or"
+                        + " false");
+        Path wrong = file("""
+                requests:
+                  require-consent: 1
+                """);
+        assertThat(lines(load(wrong, env()))).containsExactly(
+                "requests.require-consent = 1 (file " + wrong + "): expected true or false");
+        assertThat(lines(load(null, env(), set("requests.require-consent", "")))).containsExactly(
+                "requests.require-consent = \"\" (flag --set): expected true or false");
+    }
+
+    @Test
     void everyKeyHasAVariableOfItsOwnMadeFromItsPath() {
         List<String> variables = ConfigKeys.all().stream().map(ConfigKeys.Key::environmentVariable).toList();
         assertThat(new HashSet<>(variables)).hasSameSizeAs(variables);

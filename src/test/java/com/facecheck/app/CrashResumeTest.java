@@ -4,7 +4,6 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
@@ -191,9 +190,7 @@ class CrashResumeTest {
     }
 
     private static Sent sent(String requestId, String name, String idNumber, String image, int partition) {
-        String json = Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", name)
-                .put("idNumber", idNumber).put("image", image).toString();
-        return new Sent(requestId, name, idNumber, json, partition);
+        return new Sent(requestId, name, idNumber, Traffic.request(requestId, name, idNumber, image), partition);
     }
 
     private static Sent copyOnOtherPartition(Sent original) {

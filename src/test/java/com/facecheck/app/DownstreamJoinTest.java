@@ -3,7 +3,6 @@ package com.facecheck.app;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
@@ -79,9 +78,7 @@ class DownstreamJoinTest {
         String image = TestImages.jpegBase64(320, 400);
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) { // people the registry does not know: every answer is code 5
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", "join-" + i)
-                    .put("name", TestIds.name(70_000 + i)).put("idNumber", TestIds.idNumber(70_000 + i))
-                    .put("image", image).toString());
+            requests.add(Traffic.request("join-" + i, TestIds.name(70_000 + i), TestIds.idNumber(70_000 + i), image));
         }
         String resultTopic = names.resultTopic(Outcome.ID_NOT_FOUND);
 

@@ -4,6 +4,7 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every outcome 0–9 and poison input, through a real broker, the real worker and the simulator over HTTP:
- * each request must land exactly once, on the topic of its code, read with read_committed.
+ * each request must land exactly once, on the topic of its code, with exactly one audit record that agrees with its
+ * result and holds none of the person's data, all read with read_committed.
  */
 class EveryOutcomeThroughBrokerTest {
 
@@ -59,13 +62,22 @@ class EveryOutcomeThroughBrokerTest {
         for (Outcome outcome : List.of(Outcome.VERIFIED, Outcome.FACE_MISMATCH, Outcome.INCONCLUSIVE,
                 Outcome.NO_PHOTO_ON_FILE, Outcome.PHOTO_UNUSABLE, Outcome.THROTTLED, Outcome.FAILED)) {
             SimulatedIdentity person = SamplePeople.answering(outcome);
-            add(requests, expected, "to-" + outcome.outcomeName(), person.name(), person.idNumber(), outcome);
+            add(requests, expected, "to-" + outcome.outcomeName(), person.name(), person.idNumber(), outcome, true);
         }
         SimulatedIdentity known = SamplePeople.answering(Outcome.VERIFIED);
-        add(requests, expected, "unknown-id", known.name(), "350203199001019995", Outcome.ID_NOT_FOUND);
-        add(requests, expected, "wrong-name", "王五", known.idNumber(), Outcome.NAME_MISMATCH);
-        add(requests, expected, "local-missing-name", null, known.idNumber(), Outcome.INVALID_REQUEST);
-        add(requests, expected, "provider-test-data", "测试*", known.idNumber(), Outcome.INVALID_REQUEST);
+        add(requests, expected, "unknown-id", known.name(), "350203199001019995", Outcome.ID_NOT_FOUND, true);
+        add(requests, expected, "wrong-name", "王五", known.idNumber(), Outcome.NAME_MISMATCH, true);
+        add(requests, expected, "local-missing-name", null, known.idNumber(), Outcome.INVALID_REQUEST, true);
+        add(requests, expected, "provider-test-data", "测试*", known.idNumber(), Outcome.INVALID_REQUEST, true);
+        add(requests, expected, "no-consent", known.name(), known.idNumber(), Outcome.INVALID_REQUEST, false);
+        List<String> personalData = new ArrayList<>(List.of(IMAGE.substring(0, 40), IMAGE.substring(2000, 2040)));
+        for (String request : requests.values()) {
+            var fields = Json.MAPPER.readTree(request);
+            personalData.add(fields.path("idNumber").asText());
+            if (fields.has("name")) {
+                personalData.add(fields.path("name").asText());
+            }
+        }
         List<String> poison = List.of("{not json", "[\"an\",\"array\"]");
 
         AppCode appCode = AppCode.of("e2e-appcode-0001");
@@ -78,8 +90,10 @@ class EveryOutcomeThroughBrokerTest {
                     .with("provider.call-timeout", Duration.ofSeconds(5))
                     .with("provider.retry", new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMinutes(1)))
                     .with("provider.probe-interval", Duration.ofSeconds(30));
+            List<String> written = new ArrayList<>(names.outputs());
+            written.add(names.audit());
             try (Worker worker = Worker.start(config);
-                 OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
+                 OutputCollector out = new OutputCollector(bootstrap, written)) {
                 Traffic.send(bootstrap, names.requests(),
                         java.util.stream.Stream.concat(requests.values().stream(), poison.stream()).toList());
 
@@ -92,7 +106,7 @@ class EveryOutcomeThroughBrokerTest {
                 for (int i = 0; i < 10; i++) {
                     out.poll(Duration.ofMillis(200));
                 }
-                List<ConsumerRecord<String, byte[]>> records = out.records();
+                List<ConsumerRecord<String, byte[]>> records = out.catchUp(Duration.ofSeconds(10));
 
                 Map<String, List<String>> topicsById = records.stream()
                         .filter(r -> names.results().containsValue(r.topic()))
@@ -136,6 +150,23 @@ class EveryOutcomeThroughBrokerTest {
                             .isEqualTo("2");
                 });
 
+                Map<String, VerificationResult> resultOf = Traffic.results(records, names).stream()
+                        .collect(Collectors.toMap(VerificationResult::requestId, r -> r));
+                var audit = records.stream().filter(r -> r.topic().equals(names.audit())).toList();
+                assertThat(audit).extracting(ConsumerRecord::key).as("one audit record per result, under its key")
+                        .containsExactlyInAnyOrderElementsOf(expected.keySet());
+                for (ConsumerRecord<String, byte[]> r : audit) {
+                    AuditRecord record = Json.MAPPER.readValue(r.value(), AuditRecord.class);
+                    assertThat(record).as(r.key()).isEqualTo(AuditRecord.of(resultOf.get(r.key()),
+                            BuildVersion.current(), 0));
+                    assertThat(new String(r.value(), StandardCharsets.UTF_8)).as(r.key())
+                            .doesNotContain(personalData.toArray(String[]::new));
+                }
+                assertThat(resultOf.get("no-consent")).extracting(VerificationResult::reason,
+                        VerificationResult::consentId, VerificationResult::decidedBy)
+                        .containsExactly("missing-consent", null, "local");
+                assertThat(resultOf.get("to-verified").consentId()).isEqualTo(Traffic.consentId("to-verified"));
+
                 // Results, dead letters and their headers as the contracts' schemas describe them (docs/schemas).
                 assertThat(ContractSchemas.problems(records, names)).isEmpty();
 
@@ -148,11 +179,14 @@ class EveryOutcomeThroughBrokerTest {
     }
 
     private static void add(Map<String, String> requests, Map<String, Outcome> expected, String id, String name,
-                            String idNumber, Outcome outcome) {
+                            String idNumber, Outcome outcome, boolean withConsent) {
         ObjectNode json = Json.MAPPER.createObjectNode().put("requestId", id).put("idNumber", idNumber)
                 .put("image", IMAGE).put("source", "test");
         if (name != null) {
             json.put("name", name);
+        }
+        if (withConsent) {
+            json.put("consentId", Traffic.consentId(id));
         }
         requests.put(id, json.toString());
         expected.put(id, outcome);

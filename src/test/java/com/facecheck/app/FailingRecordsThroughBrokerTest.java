@@ -4,6 +4,7 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationRequest;
@@ -49,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One failing record costs that record, never the worker: every processor is made to throw on one chosen request
  * (through Kafka Streams' processor wrapper, a test-only hook), the worker's own topics get records that are not
  * theirs, and every other request still gets its one result, while each chosen one lands where docs/contracts.md
- * says: poison before the person's partition, result 9 plus the retryable dead letters after it, its result
- * written as it was on the way out.
+ * says: poison before the person's partition, result 9 plus the retryable dead letters after it, its result or its
+ * audit record written as it was on the way out; and every result has exactly one audit record whichever path
+ * wrote it.
  */
 class FailingRecordsThroughBrokerTest {
 
@@ -63,6 +65,7 @@ class FailingRecordsThroughBrokerTest {
     private static final String AT_ANSWER = "bad-at-answer";
     private static final String AT_CLAIM = "bad-at-claim";
     private static final String AT_RESULT = "bad-at-result";
+    private static final String AT_AUDIT = "bad-at-audit";
 
     @TempDir
     Path stateDir;
@@ -78,14 +81,14 @@ class FailingRecordsThroughBrokerTest {
                 FailingProcessors.target(FacecheckTopology.SERVE, AT_SERVE, CheckedRequest.class),
                 FailingProcessors.target(FacecheckTopology.SERVE, AT_ANSWER, NameAnswer.class),
                 FailingProcessors.target(FacecheckTopology.CLAIM_NAME, AT_CLAIM, NameClaim.class),
-                FailingProcessors.target("as-result", AT_RESULT, PersonOutput.Result.class));
+                FailingProcessors.target("as-result", AT_RESULT, PersonOutput.Result.class),
+                FailingProcessors.target("as-audit", AT_AUDIT, PersonOutput.Audit.class));
 
         List<String> requests = new ArrayList<>();
-        List<String> all = List.of(AT_CHECK, AT_DEDUP, AT_SERVE, AT_ANSWER, AT_CLAIM, AT_RESULT);
+        List<String> all = List.of(AT_CHECK, AT_DEDUP, AT_SERVE, AT_ANSWER, AT_CLAIM, AT_RESULT, AT_AUDIT);
         for (int i = 0; i < ORDINARY + all.size(); i++) {
             String id = i < ORDINARY ? "ok-" + i : all.get(i - ORDINARY);
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", id).put("name", TestIds.name(9_000 + i))
-                    .put("idNumber", TestIds.idNumber(9_000 + i)).put("image", IMAGE).toString());
+            requests.add(Traffic.request(id, TestIds.name(9_000 + i), TestIds.idNumber(9_000 + i), IMAGE));
         }
 
         AppCode appCode = AppCode.of(APP_CODE);
@@ -100,8 +103,10 @@ class FailingRecordsThroughBrokerTest {
                     .with("caps.claim-timeout", Duration.ofSeconds(3))
                     .with("kafka.properties", Map.of(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, FailingProcessors.class.getName(),
                             FailingProcessors.FAIL_ON, failOn));
+            List<String> written = new ArrayList<>(names.outputs());
+            written.add(names.audit());
             try (Worker worker = Worker.start(config);
-                 OutputCollector out = new OutputCollector(bootstrap, names.outputs())) {
+                 OutputCollector out = new OutputCollector(bootstrap, written)) {
                 Traffic.send(bootstrap, names.requests(), requests);
                 // Records on the worker's own topics that are not its own: tombstones and bytes that are not JSON.
                 sendRaw(bootstrap, names.nameClaims(), null);
@@ -119,10 +124,22 @@ class FailingRecordsThroughBrokerTest {
                     out.poll(Duration.ofMillis(200));
                 }
                 out.poll(Duration.ofSeconds(2)); // anything written twice would come now
-                List<ConsumerRecord<String, byte[]>> records = out.records();
+                List<ConsumerRecord<String, byte[]>> records = out.catchUp(Duration.ofSeconds(10));
                 List<VerificationResult> results = Traffic.results(records, names);
                 // Internal errors and poison records too, with their processor and exception headers (docs/schemas).
                 assertThat(ContractSchemas.problems(records, names)).isEmpty();
+
+                // Whichever wrote the result (serving the person, the failure handler, the claim timeout) and
+                // whichever of the two failed on its way out, each result has its one audit record.
+                List<ConsumerRecord<String, byte[]>> audit = on(records, names.audit());
+                assertThat(audit).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
+                        results.stream().map(VerificationResult::requestId).toList());
+                for (ConsumerRecord<String, byte[]> r : audit) {
+                    VerificationResult result = results.stream().filter(v -> v.requestId().equals(r.key())).findFirst()
+                            .orElseThrow();
+                    assertThat(Json.MAPPER.readValue(r.value(), AuditRecord.class)).as(r.key())
+                            .isEqualTo(AuditRecord.of(result, BuildVersion.current(), 0));
+                }
 
                 assertThat(results).extracting(VerificationResult::requestId).doesNotHaveDuplicates()
                         .hasSize(expectedResults).doesNotContain(AT_CHECK);
@@ -176,9 +193,10 @@ class FailingRecordsThroughBrokerTest {
                 assertThat(header(marker, DeadLetters.VALUE_LEFT_OUT)).startsWith(huge.length + 7 + " bytes");
 
                 // Calls: one per request that reached the provider; none for those that failed before the call.
-                assertThat(simulator.calls()).isEqualTo(ORDINARY + 1);
-                // Each failure counted once: the poison records, two requests ended at their person's partition, one result.
-                assertThat(worker.count(FailedRecords.METER)).isEqualTo(poison.size() + 2 + 1);
+                assertThat(simulator.calls()).isEqualTo(ORDINARY + 2);
+                // Each failure counted once: the poison records, two requests ended at their person's partition, one
+                // result and one audit record on their way out.
+                assertThat(worker.count(FailedRecords.METER)).isEqualTo(poison.size() + 2 + 2);
             }
             assertThat(logs.text()).contains("InjectedFailure").doesNotContain("11010519491231002X")
                     .doesNotContain(APP_CODE);

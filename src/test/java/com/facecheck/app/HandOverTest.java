@@ -2,7 +2,6 @@ package com.facecheck.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
@@ -46,9 +45,8 @@ class HandOverTest {
         String image = TestImages.jpegBase64(320, 400);
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", "handover-" + i)
-                    .put("name", TestIds.name(60_000 + i)).put("idNumber", TestIds.idNumber(60_000 + i))
-                    .put("image", image).toString());
+            requests.add(Traffic.request("handover-" + i, TestIds.name(60_000 + i), TestIds.idNumber(60_000 + i),
+                    image));
         }
         Vertx vertx = Vertx.vertx();
         try (ProviderSimulator simulator = new ProviderSimulator(vertx,

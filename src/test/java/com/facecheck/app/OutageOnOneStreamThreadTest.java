@@ -4,7 +4,6 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
@@ -124,8 +123,7 @@ class OutageOnOneStreamThreadTest {
     }
 
     private static String request(String requestId, int person, String image) {
-        return Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", TestIds.name(90_000 + person))
-                .put("idNumber", TestIds.idNumber(90_000 + person)).put("image", image).toString();
+        return Traffic.request(requestId, TestIds.name(90_000 + person), TestIds.idNumber(90_000 + person), image);
     }
 
     private static List<VerificationResult> awaitResults(OutputCollector out, TopicNames names, int expected,

@@ -4,7 +4,6 @@ import com.facecheck.ops.OutputCollector;
 import com.facecheck.ops.TopicSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.facecheck.contract.Json;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.provider.AppCode;
@@ -323,9 +322,7 @@ class TwoWorkersKeepTheCapsTest {
     }
 
     private static Sent sent(String requestId, String name, String idNumber, int partition, String image) {
-        String json = Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", name)
-                .put("idNumber", idNumber).put("image", image).toString();
-        return new Sent(requestId, json, partition, idNumber, name, false);
+        return new Sent(requestId, Traffic.request(requestId, name, idNumber, image), partition, idNumber, name, false);
     }
 
     /** Distinct synthetic people, ID numbers nobody in the simulator's registry has. */

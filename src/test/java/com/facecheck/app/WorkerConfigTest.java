@@ -54,6 +54,20 @@ class WorkerConfigTest {
     }
 
     @Test
+    void requestsWithoutConsentAreRefusedUnlessConfiguredOtherwiseAndTheAdmissionSaysSo() {
+        WorkerConfig defaults = config("localhost:9092", "https://p", "0123456789abcdef0123");
+        KeyedHasher keys = new KeyedHasher(new byte[16]);
+        assertThat(defaults.requests().requireConsent()).isTrue();
+        assertThat(defaults.admission(keys).requireConsent()).isTrue();
+
+        WorkerConfig lenient = defaults.with("requests.require-consent", false);
+        assertThat(lenient.admission(keys).requireConsent()).isFalse();
+        assertThat(lenient.admission(keys).withCaps(1, 1).requireConsent()).as("kept by the other settings").isFalse();
+        assertThatThrownBy(() -> defaults.with("requests.require-consent", "false"))
+                .hasMessage("requests.require-consent takes a boolean, not a String");
+    }
+
+    @Test
     void theMaskedIdNumberWithBirthdaySexOrRegionIsRefusedWhenConfigured() {
         for (PersonFields.Field narrowing : new PersonFields.Field[] {PersonFields.Field.BIRTHDAY,
                 PersonFields.Field.SEX, PersonFields.Field.REGION}) {

@@ -38,7 +38,7 @@ public class IdentityBenchmark {
     private final PhotoCheck check = new PhotoCheck();
     private final RequestParser parser =
             new RequestParser(new KeyedHasher("benchmark-secret-0123456789".getBytes(StandardCharsets.UTF_8)));
-    private final RequestValidation validation = new RequestValidation(check, Clock.systemUTC());
+    private final RequestValidation validation = new RequestValidation(check, Clock.systemUTC(), true);
     private String typical40kJpeg;
     private String photo2Mb;
     private byte[] typicalRequest;

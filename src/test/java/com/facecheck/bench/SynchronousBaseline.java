@@ -1,7 +1,9 @@
 package com.facecheck.bench;
 
+import com.facecheck.app.BuildVersion;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,9 +37,9 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The usual alternative to the worker, for {@link ThroughputComparison} only: a Kafka Streams app whose processor
  * checks each request as the worker does, calls the same {@link HttpProvider} and waits for the answer inside
- * {@code process()}, then writes the result to the topic of its code. One call at a time per stream thread; same
- * processing guarantee, stream threads and commit interval as the worker. No retries, caps or deduplication:
- * against a well-behaved provider and distinct people they would change nothing but the cost.
+ * {@code process()}, then writes the result to the topic of its code, and its audit record. One call at a time per
+ * stream thread; same processing guarantee, stream threads and commit interval as the worker. No retries, caps or
+ * deduplication: against a well-behaved provider and distinct people they would change nothing but the cost.
  */
 final class SynchronousBaseline implements AutoCloseable {
 
@@ -60,15 +63,21 @@ final class SynchronousBaseline implements AutoCloseable {
         KeyedHasher keys = config.secrets().hasher();
         Topics topics = new Topics(config.topics(), new RequestParser(keys), config.secrets().cipher());
         Clock clock = Clock.systemUTC();
+        String version = BuildVersion.current();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topics.requests().name(), Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))
-                .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock), provider, keys,
-                        config.results().personFields(), clock))
-                .to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
-                        Produced.with(Serdes.String(), topics.resultSerde()));
+        KStream<String, VerificationResult> results = builder.stream(topics.requests().name(),
+                        Consumed.with(topics.requests().keySerde(), topics.requests().valueSerde()))
+                .process(() -> new CallAndWait(new RequestValidation(new PhotoCheck(), clock,
+                        config.requests().requireConsent()), provider, keys, config.results().personFields(), clock));
+        results.to((key, result, context) -> topics.names().resultTopic(result.outcomeEnum()),
+                Produced.with(Serdes.String(), topics.resultSerde()));
+        // Each result with its audit record, as the worker writes them: the same writes per result.
+        var audit = topics.audit();
+        results.mapValues(result -> AuditRecord.of(result, version, 0))
+                .to(audit.name(), Produced.with(audit.keySerde(), audit.valueSerde()));
         Properties properties = Worker.streamsProperties(config);
         properties.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, new SimpleMeterRegistry(), clock,
-                new Results(config.results().personFields(), keys)));
+                new Results(config.results().personFields(), keys), version));
         KafkaStreams streams = new KafkaStreams(builder.build(), properties);
         SynchronousBaseline baseline = new SynchronousBaseline(vertx, provider, streams);
         streams.start();

@@ -6,7 +6,6 @@ import com.facecheck.ops.TopicSetup;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
 import com.facecheck.app.WorkerWithCipher;
-import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.crypto.FieldCipher;
 import com.facecheck.provider.AppCode;
@@ -219,8 +218,7 @@ public final class ThroughputComparison {
     private static List<String> requests(int count, String image) {
         List<String> requests = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", "throughput-" + n).put("name", TestIds.name(n))
-                    .put("idNumber", TestIds.idNumber(50_000 + n)).put("image", image).toString());
+            requests.add(Traffic.request("throughput-" + n, TestIds.name(n), TestIds.idNumber(50_000 + n), image));
         }
         return requests;
     }

@@ -3,10 +3,19 @@ package com.facecheck.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
+import com.facecheck.contract.JsonLines;
+import com.facecheck.contract.RequestParser;
+import com.facecheck.contract.VerificationRequest;
+import com.facecheck.identity.ChinaCalendar;
+import com.facecheck.identity.KeyedHasher;
+import com.facecheck.identity.PhotoCheck;
+import com.facecheck.identity.RequestValidation;
 import com.facecheck.provider.Billing;
 import com.facecheck.testing.CliRun;
 import com.facecheck.testing.TestImages;
+import com.facecheck.testing.Traffic;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -96,12 +105,40 @@ class DemoCommandTest {
     }
 
     @Test
+    void theBundledSampleShowsOneRequestWithoutConsentAmongRequestsThatHaveOne() throws Exception {
+        RequestParser parser = new RequestParser(new KeyedHasher("demo-sample-test-0123456789".getBytes(
+                StandardCharsets.UTF_8)));
+        RequestValidation validation = new RequestValidation(new PhotoCheck(), ChinaCalendar.clock(), true);
+        List<String> withoutConsent = new ArrayList<>();
+        int requests = 0;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/requests.jsonl")) {
+            for (JsonLines.Line line : JsonLines.read(in)) {
+                VerificationRequest request;
+                try {
+                    request = parser.parse(line.bytes());
+                } catch (RequestParser.NotARequestException e) {
+                    continue; // the sample's poison lines
+                }
+                requests++;
+                if (validation.validate(request) instanceof RequestValidation.Rejected rejected
+                        && rejected.reason().equals(RequestValidation.MISSING_CONSENT)) {
+                    withoutConsent.add(request.requestId());
+                }
+            }
+        }
+        assertThat(requests).isEqualTo(24);
+        assertThat(withoutConsent).containsExactly("demo-26-missing-consent");
+    }
+
+    @Test
     void processesAFileItHasNeverSeenAndWritesEveryResultAndDeadLetter() throws Exception {
         String image = TestImages.jpegBase64(300, 360);
         List<String> lines = new ArrayList<>();
-        lines.add("{\"requestId\":\"f-1\",\"name\":\"周杰\",\"idNumber\":\"330106199107079750\",\"image\":\"" + image + "\"}");
-        lines.add("{\"requestId\":\"f-2\",\"name\":\"孙丽\",\"idNumber\":\"420106198209188605\",\"image\":\"" + image + "\"}");
-        lines.add("{\"requestId\":\"f-3\",\"name\":\"周杰\",\"idNumber\":\"330106199107079750\"}");
+        lines.add(Traffic.request("f-1", "周杰", "330106199107079750", image));
+        lines.add(Traffic.request("f-2", "孙丽", "420106198209188605", image));
+        lines.add(Traffic.request("f-3", "周杰", "330106199107079750", null));
+        lines.add("{\"requestId\":\"f-4\",\"name\":\"孙丽\",\"idNumber\":\"420106198209188605\",\"image\":\"" + image
+                + "\"}"); // no consent: refused before anything else
         lines.add("");
         lines.add("garbage");
         Path requests = Files.write(dir.resolve("mine.jsonl"), lines, StandardCharsets.UTF_8);
@@ -113,11 +150,14 @@ class DemoCommandTest {
         CliRun run = CliRun.of("demo", "--requests", requests.toString(), "--out", out.toString(), "--partitions", "2");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("5/5 requests finished").contains("facecheck.result.verified")
+        assertThat(run.out()).contains("6/6 requests finished").contains("facecheck.result.verified")
                 .doesNotContain("330106199107079750").doesNotContain("周杰");
         assertThat(run.out()).as("the summary adds up")
-                .contains("5 requests sent = 3 with a result (1 decided locally, without a call) + 2 poison + 0"
+                .contains("6 requests sent = 4 with a result (2 decided locally, without a call) + 2 poison + 0"
                         + " duplicates dropped")
+                .containsPattern("facecheck\\.audit +4\n")
+                .contains("Without the person's consent (no consentId; result 7 missing-consent, no call): 1.")
+                .contains("Audit trail: 4 records on facecheck.audit, one per result (the person by personId only).")
                 .doesNotContain("do not add up")
                 .contains("1 of the results are failures a replay could fix: each also has its request on"
                         + " facecheck.dlq.retryable")
@@ -132,8 +172,14 @@ class DemoCommandTest {
         }
         assertThat(written).extracting(n -> n.path("topic").asText() + " " + n.path("key").asText(""))
                 .containsExactlyInAnyOrder("facecheck.result.verified f-1", "facecheck.result.failed f-2",
-                        "facecheck.dlq.retryable f-2", "facecheck.result.invalid-request f-3", "facecheck.dlq.poison ",
-                        "facecheck.dlq.poison ");
+                        "facecheck.dlq.retryable f-2", "facecheck.result.invalid-request f-3",
+                        "facecheck.result.invalid-request f-4", "facecheck.dlq.poison ", "facecheck.dlq.poison ",
+                        "facecheck.audit f-1", "facecheck.audit f-2", "facecheck.audit f-3", "facecheck.audit f-4");
+        assertThat(written).filteredOn(n -> n.path("topic").asText().equals("facecheck.audit"))
+                .extracting(n -> n.path("key").asText() + " " + n.path("value").path("reason").asText("-") + " "
+                        + n.path("value").path("consentId").asText("-"))
+                .containsExactlyInAnyOrder("f-1 - consent-f-1", "f-2 provider-call-failed consent-f-2",
+                        "f-3 missing-image consent-f-3", "f-4 missing-consent -");
         JsonNode letter = written.stream().filter(n -> n.path("topic").asText().equals("facecheck.dlq.retryable"))
                 .findFirst().orElseThrow();
         assertThat(letter.path("value").path("name").asText()).isEqualTo("孙**");

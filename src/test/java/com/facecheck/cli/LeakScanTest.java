@@ -214,8 +214,7 @@ class LeakScanTest {
     }
 
     private static String json(Sent s) {
-        return Json.MAPPER.createObjectNode().put("requestId", s.requestId()).put("name", s.name())
-                .put("idNumber", s.idNumber()).put("image", s.image()).toString();
+        return Traffic.request(s.requestId(), s.name(), s.idNumber(), s.image());
     }
 
     private static LeakScan needles(List<Sent> sent) {

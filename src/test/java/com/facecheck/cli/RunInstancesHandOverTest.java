@@ -3,7 +3,6 @@ package com.facecheck.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.app.Secrets;
-import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.OutputCollector;
@@ -143,9 +142,7 @@ class RunInstancesHandOverTest {
     }
 
     private static String request(int n, String image) {
-        return Json.MAPPER.createObjectNode().put("requestId", "run-instances-" + n)
-                .put("name", TestIds.name(80_000 + n)).put("idNumber", TestIds.idNumber(80_000 + n))
-                .put("image", image).toString();
+        return Traffic.request("run-instances-" + n, TestIds.name(80_000 + n), TestIds.idNumber(80_000 + n), image);
     }
 
     private static void awaitCallsInFlight(ProviderSimulator simulator) throws InterruptedException {

@@ -66,10 +66,10 @@ class SendAndResultsTest {
         String unknownId = TestIds.idNumber(90_001);
         String image = TestImages.jpegBase64(320, 400);
         Path file = Files.write(dir.resolve("requests.jsonl"), List.of(
-                request("tools-known", known.name(), known.idNumber(), image),
-                request("tools-unknown", unknownName, unknownId, image),
-                request("tools-failing", failing.name(), failing.idNumber(), image),
-                request("tools-no-photo", unknownName, unknownId, null)), StandardCharsets.UTF_8);
+                Traffic.request("tools-known", known.name(), known.idNumber(), image),
+                Traffic.request("tools-unknown", unknownName, unknownId, image),
+                Traffic.request("tools-failing", failing.name(), failing.idNumber(), image),
+                Traffic.request("tools-no-photo", unknownName, unknownId, null)), StandardCharsets.UTF_8);
         List<String> personalData = List.of(known.name(), known.idNumber(), failing.name(), failing.idNumber(),
                 unknownName, unknownId, image.substring(0, 40));
 
@@ -118,6 +118,20 @@ class SendAndResultsTest {
                     .isGreaterThan("not json".length());
             assertThat(results.out()).doesNotContain(personalData.toArray(String[]::new));
 
+            CliRun audit = CliRun.of("results", "--audit", "--bootstrap-servers", bootstrap);
+            assertThat(audit.exitCode()).as(audit.err()).isZero();
+            assertThat(audit.err().strip()).isEqualTo("4 records.");
+            List<JsonNode> trail = parse(audit.out());
+            assertThat(trail).allSatisfy(line -> {
+                assertThat(line.path("topic").asText()).isEqualTo(NAMES.audit());
+                assertThat(line.path("value").path("consentId").asText())
+                        .isEqualTo(Traffic.consentId(line.path("key").asText()));
+            });
+            assertThat(trail).extracting(line -> line.path("key").asText() + " " + line.path("value").path("error"))
+                    .containsExactlyInAnyOrder("tools-known 0", "tools-unknown 5", "tools-failing 9",
+                            "tools-no-photo 7");
+            assertThat(audit.out()).doesNotContain(personalData.toArray(String[]::new));
+
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (follow.out().lines().count() < lines.size() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -148,7 +162,7 @@ class SendAndResultsTest {
         assertThat(CliRun.of("topics", "create", "--bootstrap-servers", bootstrap).exitCode()).isZero();
         String idNumber = TestIds.idNumber(90_002);
         Path file = Files.write(dir.resolve("mixed.jsonl"), List.of(
-                request("tools-fine", TestIds.name(90_002), idNumber, TestImages.jpegBase64(320, 400)),
+                Traffic.request("tools-fine", TestIds.name(90_002), idNumber, TestImages.jpegBase64(320, 400)),
                 "",
                 "name=" + idNumber,
                 "{\"requestId\": \"tools-typed\", \"name\": 42}"), StandardCharsets.UTF_8);
@@ -162,11 +176,6 @@ class SendAndResultsTest {
                 .contains("; nor is line 4. Nothing was sent").doesNotContain(idNumber).doesNotContain("name=");
         assertThat(run.out()).isEmpty();
         assertThat(endOffsets(bootstrap)).as("records on the request topic").isEqualTo(before);
-    }
-
-    private static String request(String id, String name, String idNumber, String image) {
-        var request = Json.MAPPER.createObjectNode().put("requestId", id).put("name", name).put("idNumber", idNumber);
-        return (image == null ? request : request.put("image", image)).toString();
     }
 
     private static void awaitRecords(OutputCollector collector, int expected) {

@@ -30,7 +30,8 @@ class ValidateCommandCalendarTest {
     private static String request(String requestId, LocalDate birthday) {
         String first17 = "110105" + birthday.format(DateTimeFormatter.BASIC_ISO_DATE) + "002";
         return "{\"requestId\":\"" + requestId + "\",\"name\":\"李三\",\"idNumber\":\"" + first17
-                + CheckCharacter.of(first17) + "\",\"img\":\"https://photos.example.com/1.jpg\"}";
+                + CheckCharacter.of(first17) + "\",\"img\":\"https://photos.example.com/1.jpg\",\"consentId\":\"c-"
+                + requestId + "\"}";
     }
 
     @Test

@@ -26,11 +26,14 @@ class ValidateCommandTest {
     void writesOneVerdictPerRequestLineAndExitsZeroWhateverTheVerdicts() throws Exception {
         String image = TestImages.jpegBase64(320, 400);
         Path input = Files.write(dir.resolve("mixed.jsonl"), List.of(
-                "{\"requestId\":\"ok\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + image + "\"}",
-                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\"}",
+                "{\"requestId\":\"ok\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + image
+                        + "\",\"consentId\":\"c-1\"}",
+                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\","
+                        + "\"consentId\":\"c-2\"}",
                 "",
-                "{\"requestId\":\"bad-id\",\"name\":\"李三\",\"idNumber\":\"350203199001011230\",\"image\":\"" + image + "\"}",
-                "{\"requestId\":\"no-photo\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\"}",
+                "{\"requestId\":\"bad-id\",\"name\":\"李三\",\"idNumber\":\"350203199001011230\",\"image\":\"" + image
+                        + "\",\"consentId\":\"c-4\"}",
+                "{\"requestId\":\"no-photo\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"consentId\":\"c-5\"}",
                 "not json"), StandardCharsets.UTF_8);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -69,8 +72,8 @@ class ValidateCommandTest {
     @Test
     void personFieldsChooseWhatIsPrintedAsResultsWouldShowIt() throws Exception {
         Path input = Files.write(dir.resolve("legacy.jsonl"), List.of(
-                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\"}"),
-                StandardCharsets.UTF_8);
+                "{\"requestId\":\"legacy\",\"xm\":\"王芳\",\"sfz\":\"110101850512204\",\"img\":\"https://p.example.com/1.jpg\","
+                        + "\"consentId\":\"c-1\"}"), StandardCharsets.UTF_8);
 
         JsonNode shown = validate(input, "--person-fields", "birthday,sex,region").get(0);
 
@@ -95,6 +98,29 @@ class ValidateCommandTest {
         assertThat(err.toString()).contains("--person-fields").contains("masked-id-number cannot go with birthday")
                 .contains("handful of candidates");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aRequestWithoutConsentIsRejectedAsTheWorkerRejectsItUnlessToldConsentIsNotRequired() throws Exception {
+        Path input = Files.write(dir.resolve("consent.jsonl"), List.of(
+                "{\"requestId\":\"none\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\","
+                        + "\"imageUrl\":\"https://p.example.com/1.jpg\"}",
+                "{\"requestId\":\"given\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\","
+                        + "\"imageUrl\":\"https://p.example.com/1.jpg\",\"consentId\":\"c-1\"}"), StandardCharsets.UTF_8);
+
+        List<JsonNode> required = validate(input);
+        assertThat(required).extracting(v -> v.path("requestId").asText() + " " + v.path("reason").asText("ok"))
+                .containsExactly("none missing-consent", "given ok");
+        assertThat(required.get(0).path("detail").asText()).contains("consentId").contains("requests.require-consent");
+        assertThat(required.get(0).path("personId").asText()).isEqualTo(required.get(1).path("personId").asText());
+        assertThat(validate(input, "--require-consent", "false")).extracting(v -> v.path("ok").asBoolean())
+                .containsExactly(true, true);
+
+        StringWriter err = new StringWriter();
+        int code = FacecheckCli.execute(new String[] {"validate", "--require-consent", "maybe", input.toString()},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(FacecheckCli.USAGE);
+        assertThat(err.toString()).contains("--require-consent").contains("maybe");
     }
 
     @Test

@@ -52,6 +52,30 @@ class ContractDocTest {
     }
 
     @Test
+    void theAuditExampleIsExactlyWhatTheCodeWritesForTheResultExample() throws Exception {
+        String example = blocks("json audit-example").get(0);
+        AuditRecord audit = Json.MAPPER.readValue(example, AuditRecord.class);
+        assertThat(Json.MAPPER.<JsonNode>valueToTree(audit)).isEqualTo(Json.MAPPER.readTree(example));
+
+        VerificationResult result = Json.MAPPER.readValue(blocks("json result-example").get(0),
+                VerificationResult.class);
+        assertThat(audit).as("the audit record of the result shown above")
+                .isEqualTo(AuditRecord.of(result, audit.workerVersion(), audit.replayCount()));
+    }
+
+    @Test
+    void everyAuditFieldIsInTheAuditTableAndNoneOfThePersonsFieldsIs() throws Exception {
+        String doc = Files.readString(DOC);
+        String section = doc.substring(doc.indexOf("## `facecheck.audit`"), doc.indexOf("## Guarantees"));
+        List<String> undocumented = Arrays.stream(AuditRecord.class.getRecordComponents()).map(c -> c.getName())
+                .filter(name -> !section.contains("`" + name + "`")).toList();
+        assertThat(undocumented).isEmpty();
+        assertThat(Arrays.stream(AuditRecord.class.getRecordComponents()).map(c -> c.getName()))
+                .doesNotContain("name", "idNumber", "image", "imageUrl", "birthday", "sex", "region", "metadata",
+                        "message");
+    }
+
+    @Test
     void theDeadLetterExampleHasTheShapeTheWorkerWrites() throws Exception {
         JsonNode example = Json.MAPPER.readTree(blocks("json dead-letter-example").get(0));
         SealedRequest read = Json.MAPPER.treeToValue(example, SealedRequest.class);

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestValidationTest {
 
     private static final String IMAGE = TestImages.jpegBase64(320, 400);
-    private final RequestValidation validation = new RequestValidation(new PhotoCheck(),
-            Clock.fixed(Instant.parse("2026-11-28T00:00:00Z"), ZoneOffset.UTC));
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T00:00:00Z"), ZoneOffset.UTC);
+    private final RequestValidation validation = new RequestValidation(new PhotoCheck(), CLOCK, true);
 
     private RequestValidation.Verdict validate(String name, String id, String image, String url) {
         return validation.validate(new VerificationRequest("r", name, id, image, url, "c", "s", null));
@@ -122,6 +122,31 @@ class RequestValidationTest {
     }
 
     @Test
+    void aRequestWithoutConsentIsRejectedBeforeAnythingElseIsJudgedKeepingItsPersonsTurn() {
+        for (String consent : new String[] {null, "", " \u3000", "\u200B"}) {
+            var verdict = validation.validate(new VerificationRequest("r", null, "35020319900101123X", null, null,
+                    consent, "s", null));
+            assertThat(verdict).as("consent %s", consent).isInstanceOfSatisfying(RequestValidation.Rejected.class,
+                    rejected -> {
+                        assertThat(rejected.reason()).isEqualTo("missing-consent");
+                        assertThat(rejected.message()).isEqualTo("未传入个人信息处理同意编号consentId");
+                        assertThat(rejected.detail()).contains("no consentId").contains("requests.require-consent");
+                        assertThat(rejected.idNumber().normalized()).isEqualTo("35020319900101123X");
+                    });
+        }
+    }
+
+    @Test
+    void whenConsentIsNotRequiredARequestWithoutOneIsCheckedLikeAnyOther() {
+        var lenient = new RequestValidation(new PhotoCheck(), CLOCK, false);
+        assertThat(lenient.validate(new VerificationRequest("r", "李三", "35020319900101123X", IMAGE, null, null, "s",
+                null))).isInstanceOf(RequestValidation.Accepted.class);
+        assertThat(lenient.validate(new VerificationRequest("r", null, "35020319900101123X", IMAGE, null, " ", "s",
+                null))).isInstanceOfSatisfying(RequestValidation.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo("missing-name"));
+    }
+
+    @Test
     void aFieldOfOnlyInvisibleCharactersOrOddSpacesIsMissingNotMalformed() {
         assertThat(reason("李三", "\u200B\u00A0", null, null)).isEqualTo("missing-id-number");
         assertThat(reason("\u3000\u200D", "35020319900101123X", null, null)).isEqualTo("missing-name");
@@ -146,7 +171,7 @@ class RequestValidationTest {
     void theBirthDateIsJudgedOnBeijingsCalendarWhateverTheClocksZone() {
         // 20:00 UTC on 29 November is already 04:00 on 30 November in Beijing
         var lateEvening = new RequestValidation(new PhotoCheck(),
-                Clock.fixed(Instant.parse("2026-11-29T20:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-11-29T20:00:00Z"), ZoneOffset.UTC), true);
         String bornThatDay = "11010520261130002";
         String bornNextDay = "11010520261201002";
         assertThat(lateEvening.validate(new VerificationRequest("r", "李三",

@@ -52,8 +52,8 @@ public final class ContractSchemas {
     }
 
     /**
-     * What is wrong with the records a worker wrote, under the schemas of their topics: every result, every retryable
-     * dead letter's value, and the headers of every dead letter (a poison one's value is ciphertext, not JSON). One
+     * What is wrong with the records a worker wrote, under the schemas of their topics: every result, every audit
+     * record, every retryable dead letter's value, and the headers of every dead letter (a poison one's value is ciphertext, not JSON). One
      * line per problem, naming the record by topic, partition and offset; empty when every record conforms.
      */
     public static List<String> problems(List<ConsumerRecord<String, byte[]>> records, TopicNames names) {
@@ -66,6 +66,9 @@ public final class ContractSchemas {
             }
             if (record.topic().equals(names.retryableDeadLetters())) {
                 found.addAll(problems("dead-letter", json(record.value())));
+            }
+            if (record.topic().equals(names.audit())) {
+                found.addAll(problems("audit", json(record.value())));
             }
             if (record.topic().equals(names.retryableDeadLetters()) || record.topic().equals(names.poisonDeadLetters())) {
                 found.addAll(problems("dead-letter-headers", headers(record.headers())));

@@ -1,5 +1,6 @@
 package com.facecheck.testing;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.VerificationRequest;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.topology.CheckedRequest;
@@ -144,6 +145,12 @@ public final class FailingProcessors implements ProcessorWrapper {
         }
         if (value instanceof VerificationResult result) {
             return result.requestId();
+        }
+        if (value instanceof PersonOutput.Audit audit) {
+            return audit.record().requestId();
+        }
+        if (value instanceof AuditRecord audit) {
+            return audit.requestId();
         }
         return null;
     }

@@ -1,6 +1,5 @@
 package com.facecheck.testing;
 
-import com.facecheck.contract.Json;
 import com.facecheck.ops.OutputCollector;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatedIdentity;
@@ -31,23 +30,25 @@ public record MixedTraffic(List<byte[]> records, int results, List<String> perso
         List<String> personalData = new ArrayList<>(List.of(image.substring(1000, 1060)));
         List<SimulatedIdentity> registry = ProviderSimulator.defaultIdentities();
         for (SimulatedIdentity person : registry) {
-            requests.add(request(idPrefix + "registry-" + requests.size(), person.name(), person.idNumber(), image));
+            requests.add(Traffic.request(idPrefix + "registry-" + requests.size(), person.name(), person.idNumber(),
+                    image));
             personalData.add(person.name());
             personalData.add(person.idNumber());
         }
         SimulatedIdentity capped = registry.get(0);
         for (int i = 1; i < CAPPED_ID_REQUESTS; i++) {
-            requests.add(request(idPrefix + "again-" + i, capped.name(), capped.idNumber(), image));
+            requests.add(Traffic.request(idPrefix + "again-" + i, capped.name(), capped.idNumber(), image));
         }
         for (int i = 0; i < 3; i++) { // people the registry does not know: code 5
-            requests.add(request(idPrefix + "unknown-" + i, TestIds.name(90_000 + i), TestIds.idNumber(90_000 + i), image));
+            requests.add(Traffic.request(idPrefix + "unknown-" + i, TestIds.name(90_000 + i),
+                    TestIds.idNumber(90_000 + i), image));
             personalData.add(TestIds.name(90_000 + i));
             personalData.add(TestIds.idNumber(90_000 + i));
         }
         String digitName = "韩梅3";
         String badCheckCharacter = TestIds.idNumber(90_100).substring(0, 17) + "0";
-        requests.add(request(idPrefix + "bad-name", digitName, TestIds.idNumber(90_101), image));
-        requests.add(request(idPrefix + "bad-id", TestIds.name(90_102), badCheckCharacter, image));
+        requests.add(Traffic.request(idPrefix + "bad-name", digitName, TestIds.idNumber(90_101), image));
+        requests.add(Traffic.request(idPrefix + "bad-id", TestIds.name(90_102), badCheckCharacter, image));
         personalData.addAll(List.of(digitName, TestIds.idNumber(90_101), TestIds.name(90_102), badCheckCharacter));
 
         List<byte[]> records = new ArrayList<>();
@@ -56,11 +57,6 @@ public record MixedTraffic(List<byte[]> records, int results, List<String> perso
         // Not JSON: a parser's message would quote it.
         records.add((capped.name() + " " + capped.idNumber()).getBytes(StandardCharsets.UTF_8));
         return new MixedTraffic(List.copyOf(records), requests.size(), List.copyOf(personalData));
-    }
-
-    private static String request(String requestId, String name, String idNumber, String image) {
-        return Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", name).put("idNumber", idNumber)
-                .put("image", image).toString();
     }
 
     public void send(String bootstrap, TopicNames names) {

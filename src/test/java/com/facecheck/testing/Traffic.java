@@ -27,10 +27,24 @@ public final class Traffic {
         List<String> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             SimulatedIdentity person = people.get(i % people.size());
-            requests.add(Json.MAPPER.createObjectNode().put("requestId", idPrefix + i).put("name", person.name())
-                    .put("idNumber", person.idNumber()).put("image", image).toString());
+            requests.add(request(idPrefix + i, person.name(), person.idNumber(), image));
         }
         return requests;
+    }
+
+    /**
+     * A request as JSON, with a consent id of its own as upstream systems send it (the worker refuses one without);
+     * a null photo is left out.
+     */
+    public static String request(String requestId, String name, String idNumber, String image) {
+        var request = Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", name)
+                .put("idNumber", idNumber).put("consentId", consentId(requestId));
+        return (image == null ? request : request.put("image", image)).toString();
+    }
+
+    /** The consent id {@link #request} gives a request. */
+    public static String consentId(String requestId) {
+        return "consent-" + requestId;
     }
 
     /** Each value one unkeyed record; the producer spreads them over the partitions. */

@@ -38,6 +38,6 @@ class AdmissionTest {
     @Test
     void anAdmissionIsCheckedByTheSameRule() {
         KeyedHasher keys = new KeyedHasher(new byte[16]);
-        assertThatThrownBy(() -> new Admission(keys, DAY, DAY, 5, 0, CLAIM)).hasMessageStartingWith("caps.per-name ");
+        assertThatThrownBy(() -> new Admission(keys, DAY, DAY, 5, 0, CLAIM, true)).hasMessageStartingWith("caps.per-name ");
     }
 }

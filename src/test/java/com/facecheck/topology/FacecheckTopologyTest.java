@@ -2,6 +2,7 @@ package com.facecheck.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.facecheck.contract.AuditRecord;
 import com.facecheck.contract.Outcome;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.contract.RequestParser;
@@ -15,11 +16,13 @@ import com.facecheck.provider.CallPermits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.facecheck.provider.ProviderCircuit;
 import com.facecheck.provider.RetryPolicy;
+import com.facecheck.testing.FailingProcessors;
 import com.facecheck.testing.MutableClock;
 import com.facecheck.provider.Provider;
 import com.facecheck.provider.ProviderAnswer;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
+import com.facecheck.testing.Traffic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,6 +58,7 @@ class FacecheckTopologyTest {
     private static final String IMAGE = TestImages.jpegBase64(320, 400);
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
     private static final String[] NAMES = {"李零", "李一", "李二", "李三", "李四", "李五", "李六", "李七", "李八", "李九"};
+    private static final String VERSION = "9.8.7-topology-test";
 
     /** A provider whose answers the test hands out: one future per call, the latest per request id in the map. */
     private final Map<String, CompletableFuture<ProviderAnswer>> calls = new ConcurrentHashMap<>();
@@ -87,6 +91,8 @@ class FacecheckTopologyTest {
     private Admission admission = Admission.defaults(KEYS);
     private CallSetup.Budget budget = CallSetup.Budget.NONE;
     private PersonFields personFields = PersonFields.DEFAULT;
+    /** Processors made to throw on chosen records ({@link FailingProcessors}); null for none. */
+    private String failOn;
 
     /** What the latest driver's tasks report for the worker's gauges. */
     private CallGauges gauges;
@@ -127,10 +133,14 @@ class FacecheckTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecords.class);
+        if (failOn != null) {
+            props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, FailingProcessors.class.getName());
+            props.put(FailingProcessors.FAIL_ON, failOn);
+        }
         Results results = new Results(personFields, KEYS);
-        props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock, results));
+        props.put(FailedRecords.SETUP_CONFIG, new FailedRecords.Setup(topics, meters, clock, results, VERSION));
         driver = new TopologyTestDriver(FacecheckTopology.build(topics, admission, results, calls(onUnavailable),
-                clock, Duration.ofMillis(20), new TopologyConfig(new StreamsConfig(props))), props, NOW);
+                clock, Duration.ofMillis(20), VERSION, new TopologyConfig(new StreamsConfig(props))), props, NOW);
         requests = driver.createInputTopic(names.requests(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -141,7 +151,7 @@ class FacecheckTopologyTest {
 
     @Test
     void aRequestMissingItsPhotoIsAnsweredLocallyWithoutACall() {
-        send("{\"requestId\":\"r1\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\"}");
+        send(Traffic.request("r1", "李三", "35020319900101123X", null));
 
         VerificationResult result = onlyResult(Outcome.INVALID_REQUEST);
         assertThat(result.requestId()).isEqualTo("r1");
@@ -160,9 +170,9 @@ class FacecheckTopologyTest {
         calls.get("v1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "身份证号与姓名匹配，照片核验成功。",
                 "1990-01-01", "男", "福建省厦门市思明区", "gw-v1"));
         advance(Duration.ofMillis(25));
-        send("{\"requestId\":\"v2\",\"name\":\"李三\",\"idNumber\":\"" + id + "\"}"); // no photo: decided here
+        send(Traffic.request("v2", "李三", id, null)); // no photo: decided here
         send(request("v3", "李三", TestIds.idNumber(900)));
-        send("{\"requestId\":\"v4\",\"name\":\"李三\",\"idNumber\":\"350203199001011230\"}"); // bad check character
+        send(Traffic.request("v4", "李三", "350203199001011230", null)); // bad check character
 
         VerificationResult verified = onlyResult(Outcome.VERIFIED);
         String json = new String(new JsonSerde<>(VerificationResult.class).serializer().serialize("t", verified),
@@ -198,7 +208,7 @@ class FacecheckTopologyTest {
         calls.get("c1").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", "1990-01-01", "男",
                 "福建省厦门市思明区", null));
         advance(Duration.ofMillis(25));
-        send("{\"requestId\":\"c2\",\"name\":\"李三\",\"idNumber\":\"11010519491231002X\"}");
+        send(Traffic.request("c2", "李三", "11010519491231002X", null));
 
         VerificationResult verified = onlyResult(Outcome.VERIFIED);
         assertThat(verified).extracting(VerificationResult::birthday, VerificationResult::sex, VerificationResult::region)
@@ -291,7 +301,8 @@ class FacecheckTopologyTest {
     @Test
     void bytesThatAreNotARequestGoToThePoisonDeadLettersAndProcessingGoesOn() {
         requests.pipeInput("not json at all".getBytes(StandardCharsets.UTF_8));
-        send("{\"requestId\":\"r7\",\"idNumber\":\"35020319900101123X\",\"image\":\"" + IMAGE + "\"}");
+        send("{\"requestId\":\"r7\",\"idNumber\":\"35020319900101123X\",\"consentId\":\"c-7\",\"image\":\"" + IMAGE
+                + "\"}");
 
         var poison = driver.createOutputTopic(names.poisonDeadLetters(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer()).readRecordsToList();
@@ -409,12 +420,14 @@ class FacecheckTopologyTest {
         send(request("r6"));
         assertThat(callOrder).containsExactly("r6");
         assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isEqualTo(2.0);
+        assertThat(auditBytes()).as("a dropped duplicate is no decision: no audit record").hasSize(1);
 
         advance(Duration.ofMillis(1)); // the window is half-open: this is new
         send(request("r6"));
         verdict("r6");
         assertThat(callOrder).containsExactly("r6", "r6");
         assertThat(results(Outcome.VERIFIED).readValuesToList()).hasSize(2);
+        assertThat(auditBytes()).as("a new decision, with its audit record").hasSize(1);
     }
 
     @Test
@@ -448,6 +461,9 @@ class FacecheckTopologyTest {
         assertThat(callOrder).containsExactly("r10", "r10");
         assertThat(onlyResult(Outcome.VERIFIED).requestId()).isEqualTo("r10");
         assertThat(meters.get("facecheck.requests.duplicates").counter().count()).isZero();
+        assertThat(auditBytes()).extracting(r -> audit(r.value())).extracting(AuditRecord::error,
+                AuditRecord::replayCount).containsExactly(org.assertj.core.groups.Tuple.tuple(9, 0),
+                org.assertj.core.groups.Tuple.tuple(0, 1));
     }
 
     @Test
@@ -564,7 +580,7 @@ class FacecheckTopologyTest {
     void aPersonsResultsKeepTheirInputOrderWhileOtherPeopleGoAhead() {
         String id = TestIds.idNumber(800);
         send(request("o1", "孙八", id));
-        send("{\"requestId\":\"o2\",\"name\":\"孙八\",\"idNumber\":\"" + id + "\"}"); // no photo: result 7
+        send(Traffic.request("o2", "孙八", id, null)); // no photo: result 7
         send(request("o3")); // someone else
         assertThat(callOrder).containsExactly("o1", "o3");
         verdict("o3");
@@ -663,6 +679,138 @@ class FacecheckTopologyTest {
         assertThat(callOrder).containsExactly("t2");
     }
 
+    @Test
+    void everyDecisionWritesOneAuditRecordThatAgreesWithItsResultAndHoldsNoPersonalData() {
+        admission = admission.withCaps(1, 20);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        String id = TestIds.idNumber(300);
+        send(request("a-verdict", "李三", id));
+        calls.get("a-verdict").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", "1990-01-01", "男",
+                "福建省厦门市思明区", "gw-a"));
+        advance(Duration.ofMillis(25));
+        send(request("a-capped", "李四", id)); // the ID number's one place is taken: refused before a call
+        send(Traffic.request("a-local", "李五", TestIds.idNumber(301), null)); // no photo
+        send(request("a-failed", "李六", TestIds.idNumber(302)));
+        calls.get("a-failed").complete(new ProviderAnswer.TransientFailure("gateway HTTP 502", Billing.UNBILLED,
+                "gw-f"));
+        advance(Duration.ofMillis(25));
+        send(withoutConsent("a-no-consent", "李七", TestIds.idNumber(303)));
+
+        Map<String, VerificationResult> results = allResults();
+        List<TestRecord<String, byte[]>> written = auditBytes();
+        Map<String, AuditRecord> audit = oneEach(written);
+        assertThat(audit).containsOnlyKeys("a-verdict", "a-capped", "a-local", "a-failed", "a-no-consent");
+        assertThat(results).containsOnlyKeys(audit.keySet());
+        results.forEach((requestId, result) -> assertThat(audit.get(requestId)).as(requestId)
+                .isEqualTo(AuditRecord.of(result, VERSION, 0)));
+
+        AuditRecord verdict = audit.get("a-verdict");
+        assertThat(verdict).extracting(AuditRecord::error, AuditRecord::outcome, AuditRecord::billing,
+                        AuditRecord::attempts, AuditRecord::providerRequestId, AuditRecord::decidedBy,
+                        AuditRecord::consentId, AuditRecord::source, AuditRecord::workerVersion,
+                        AuditRecord::receivedAt)
+                .containsExactly(0, "verified", "billed", 1, "gw-a", "provider", Traffic.consentId("a-verdict"), null,
+                        VERSION, NOW);
+        assertThat(verdict.personId()).matches("[0-9a-f]{64}");
+        assertThat(audit.get("a-capped")).extracting(AuditRecord::error, AuditRecord::reason, AuditRecord::decidedBy,
+                AuditRecord::attempts, AuditRecord::personId).containsExactly(8, "cap-per-id", "local", 0,
+                verdict.personId());
+        assertThat(audit.get("a-local")).extracting(AuditRecord::error, AuditRecord::reason, AuditRecord::billing)
+                .containsExactly(7, "missing-image", "unbilled");
+        assertThat(audit.get("a-failed")).extracting(AuditRecord::error, AuditRecord::reason, AuditRecord::billing,
+                AuditRecord::providerRequestId).containsExactly(9, "provider-call-failed", "unbilled", "gw-f");
+        assertThat(retryableDeadLetters().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a-failed");
+        AuditRecord noConsent = audit.get("a-no-consent");
+        assertThat(noConsent).extracting(AuditRecord::error, AuditRecord::reason, AuditRecord::decidedBy,
+                AuditRecord::consentId).containsExactly(7, "missing-consent", "local", null);
+        assertThat(noConsent.personId()).as("whose data came without consent, by keyed hash").matches("[0-9a-f]{64}");
+        assertThat(callOrder).containsExactly("a-verdict", "a-failed");
+
+        for (TestRecord<String, byte[]> record : written) {
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).as(record.key())
+                    .doesNotContain("李").doesNotContain(id).doesNotContain(TestIds.idNumber(303))
+                    .doesNotContain(IMAGE.substring(100, 140))
+                    .doesNotContain("\"name\"").doesNotContain("\"idNumber\"").doesNotContain("\"message\"")
+                    .doesNotContain("\"birthday\"").doesNotContain("\"region\"");
+        }
+    }
+
+    @Test
+    void aRequestWithoutConsentGetsResultSevenWithoutACall() {
+        send("{\"requestId\":\"nc\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"consentId\":\" \","
+                + "\"image\":\"" + IMAGE + "\"}");
+
+        VerificationResult refused = onlyResult(Outcome.INVALID_REQUEST);
+        assertThat(refused).extracting(VerificationResult::reason, VerificationResult::message,
+                        VerificationResult::billing, VerificationResult::decidedBy, VerificationResult::attempts)
+                .containsExactly("missing-consent", "未传入个人信息处理同意编号consentId", "unbilled", "local", 0);
+        assertThat(refused.personId()).isNotNull();
+        assertThat(callOrder).isEmpty();
+        assertThat(pendingStore().get("nc")).isNull();
+        assertThat(oneEach(auditBytes()).get("nc")).isEqualTo(AuditRecord.of(refused, VERSION, 0));
+    }
+
+    @Test
+    void withConsentNotRequiredARequestWithoutOneIsCheckedAndCalledLikeAnyOther() {
+        admission = admission.withConsentRequired(false);
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        send(withoutConsent("free", "李三", TestIds.idNumber(320)));
+        verdict("free");
+
+        assertThat(callOrder).containsExactly("free");
+        VerificationResult verified = onlyResult(Outcome.VERIFIED);
+        assertThat(verified.consentId()).isNull();
+        AuditRecord audit = oneEach(auditBytes()).get("free");
+        assertThat(audit).isEqualTo(AuditRecord.of(verified, VERSION, 0));
+        assertThat(audit.consentId()).isNull();
+    }
+
+    @Test
+    void resultsTheFailureHandlerWritesItselfHaveTheirAuditRecordToo() {
+        failOn = String.join(",", FailingProcessors.target(FacecheckTopology.DEDUP, "h-internal", CheckedRequest.class),
+                FailingProcessors.target(FacecheckTopology.DEDUP, "h-rejected", CheckedRequest.class));
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        var replayed = new org.apache.kafka.common.header.internals.RecordHeaders();
+        replayed.add(DeadLetters.REPLAY_COUNT, "2".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(new TestRecord<>(null, request("h-internal").getBytes(StandardCharsets.UTF_8), replayed,
+                NOW));
+        send(Traffic.request("h-rejected", "李三", TestIds.idNumber(310), null)); // no photo: its result 7 travels along
+
+        Map<String, VerificationResult> results = allResults();
+        Map<String, AuditRecord> audit = oneEach(auditBytes());
+        assertThat(results.get("h-internal")).extracting(VerificationResult::error, VerificationResult::reason)
+                .containsExactly(9, "internal-error");
+        assertThat(results.get("h-rejected")).extracting(VerificationResult::error, VerificationResult::reason)
+                .containsExactly(7, "missing-image");
+        assertThat(audit).containsOnlyKeys("h-internal", "h-rejected");
+        assertThat(audit.get("h-internal")).isEqualTo(AuditRecord.of(results.get("h-internal"), VERSION, 2));
+        assertThat(audit.get("h-rejected")).isEqualTo(AuditRecord.of(results.get("h-rejected"), VERSION, 0));
+        assertThat(retryableDeadLetters().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("h-internal");
+        assertThat(callOrder).isEmpty();
+    }
+
+    @Test
+    void aResultOrAnAuditRecordThatFailsOnItsWayOutIsWrittenAsItWasAndNeitherIsWrittenTwice() {
+        failOn = String.join(",", FailingProcessors.target("as-result", "w-result", PersonOutput.Result.class),
+                FailingProcessors.target("as-audit", "w-audit", PersonOutput.Audit.class));
+        restart(CallSetup.OnUnavailable.DEAD_LETTER);
+        for (String id : List.of("w-result", "w-audit", "w-neither")) {
+            send(request(id));
+            verdict(id);
+        }
+
+        Map<String, VerificationResult> results = allResults();
+        Map<String, AuditRecord> audit = oneEach(auditBytes());
+        assertThat(results).containsOnlyKeys("w-result", "w-audit", "w-neither");
+        assertThat(audit).containsOnlyKeys(results.keySet());
+        results.forEach((requestId, result) -> assertThat(audit.get(requestId)).as(requestId)
+                .isEqualTo(AuditRecord.of(result, VERSION, 0)));
+        for (String processor : List.of("as-result", "as-audit")) {
+            assertThat(meters.get(FailedRecords.METER).tag("processor", processor).counter().count()).as(processor)
+                    .isEqualTo(1);
+        }
+    }
+
     private TestOutputTopic<String, VerificationRequest> retryableDeadLetters() {
         return driver.createOutputTopic(names.retryableDeadLetters(), Serdes.String().deserializer(),
                 topics.retryable().valueSerde().deserializer());
@@ -688,8 +836,47 @@ class FacecheckTopologyTest {
     }
 
     private static String request(String id, String name, String idNumber) {
+        return Traffic.request(id, name, idNumber, IMAGE);
+    }
+
+    /** A request with everything but a consent id. */
+    private static String withoutConsent(String id, String name, String idNumber) {
         return "{\"requestId\":\"" + id + "\",\"name\":\"" + name + "\",\"idNumber\":\"" + idNumber
                 + "\",\"image\":\"" + IMAGE + "\"}";
+    }
+
+    /** Every result written since the last read, whichever its topic: at most one per request. */
+    private Map<String, VerificationResult> allResults() {
+        Map<String, VerificationResult> byId = new HashMap<>();
+        for (String topic : new HashSet<>(names.results().values())) {
+            for (VerificationResult result : driver.createOutputTopic(topic, Serdes.String().deserializer(),
+                    new JsonSerde<>(VerificationResult.class).deserializer()).readValuesToList()) {
+                assertThat(byId.put(result.requestId(), result)).as("a second result for %s", result.requestId())
+                        .isNull();
+            }
+        }
+        return byId;
+    }
+
+    /** The audit records written since the last read, as written. */
+    private List<TestRecord<String, byte[]>> auditBytes() {
+        return driver.createOutputTopic(names.audit(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer()).readRecordsToList();
+    }
+
+    private static AuditRecord audit(byte[] written) {
+        return new JsonSerde<>(AuditRecord.class).deserializer().deserialize("audit", written);
+    }
+
+    /** Audit records by request id, each under its own request id as key, and none twice. */
+    private static Map<String, AuditRecord> oneEach(List<TestRecord<String, byte[]>> written) {
+        Map<String, AuditRecord> byId = new HashMap<>();
+        for (TestRecord<String, byte[]> record : written) {
+            AuditRecord audit = audit(record.value());
+            assertThat(record.key()).isEqualTo(audit.requestId());
+            assertThat(byId.put(record.key(), audit)).as("a second audit record for %s", record.key()).isNull();
+        }
+        return byId;
     }
 
     private TestOutputTopic<String, VerificationResult> results(Outcome outcome) {
