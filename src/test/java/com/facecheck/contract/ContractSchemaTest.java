@@ -70,6 +70,11 @@ class ContractSchemaTest {
     }
 
     @Test
+    void theAuditSchemaHasExactlyTheAuditRecordsFields() {
+        assertThat(names(ContractSchemas.schema("audit").path("properties"))).isEqualTo(components(AuditRecord.class));
+    }
+
+    @Test
     void theDeadLetterSchemasHaveExactlyTheFieldsAndHeadersTheWorkerWrites() throws Exception {
         JsonNode schema = ContractSchemas.schema("dead-letter").path("properties");
         assertThat(names(schema)).isEqualTo(components(SealedRequest.class));
