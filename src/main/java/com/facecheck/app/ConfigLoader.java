@@ -3,6 +3,7 @@ package com.facecheck.app;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
+import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -112,8 +113,22 @@ public final class ConfigLoader {
         loader.readValues();
         Secrets secrets = loader.readSecrets(sources.environment());
         Object built = loader.build(ConfigKeys.ROOT, secrets);
+        Object topics = built instanceof WorkerConfig config ? config.topics() : loader.topicsAgain();
         return new LoadedConfig(loader.settings, loader.properties, loader.values, secretStatus(sources.environment()),
-                loader.problems, loader.absentSecrets, built instanceof WorkerConfig config ? config : null);
+                loader.problems, loader.absentSecrets, built instanceof WorkerConfig config ? config : null,
+                topics instanceof TopicNames names ? names : null);
+    }
+
+    /**
+     * The topics of a configuration that was not built whole (a secret or a required key is not set, which the tools
+     * reading the worker's topics do not need). Building the whole tried them already: a problem they have is
+     * reported once.
+     */
+    private Object topicsAgain() {
+        int reported = problems.size();
+        Object topics = build((ConfigKeys.Group) ConfigKeys.ROOT.child("topics").orElseThrow(), null);
+        problems.subList(reported, problems.size()).clear();
+        return topics;
     }
 
     private void readDefaults() {

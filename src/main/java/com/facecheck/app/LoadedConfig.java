@@ -1,5 +1,6 @@
 package com.facecheck.app;
 
+import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,10 +44,11 @@ public final class LoadedConfig {
     private final List<ConfigProblem> problems;
     private final List<ConfigProblem> absentSecrets;
     private final WorkerConfig config;
+    private final TopicNames topics;
 
     LoadedConfig(Map<String, ConfigLoader.Setting> settings, Map<String, ConfigLoader.Setting> properties,
                  Map<String, Object> values, List<ConfigLoader.SecretStatus> secrets, List<ConfigProblem> problems,
-                 List<ConfigProblem> absentSecrets, WorkerConfig config) {
+                 List<ConfigProblem> absentSecrets, WorkerConfig config, TopicNames topics) {
         this.settings = settings;
         this.properties = properties;
         this.values = values;
@@ -54,6 +56,23 @@ public final class LoadedConfig {
         this.problems = List.copyOf(problems);
         this.absentSecrets = List.copyOf(absentSecrets);
         this.config = config;
+        this.topics = topics;
+    }
+
+    /**
+     * The topic names, for tools that read or write the worker's topics without running it: they need none of the
+     * secrets and none of the keys only a running worker needs (where the provider is), but a configuration with a
+     * problem is refused as {@code run} would refuse it.
+     *
+     * @throws ConfigException with every problem, a secret or a required key that is not set excepted
+     */
+    public TopicNames topics() {
+        List<ConfigProblem> wrong = problems.stream().filter(p -> !(p.source() == null
+                && ConfigKeys.key(p.key()).filter(ConfigKeys.Key::required).isPresent())).toList();
+        if (!wrong.isEmpty() || topics == null) {
+            throw new ConfigException(wrong);
+        }
+        return topics;
     }
 
     /** Every problem but a secret that is not set, which only matters to a worker that starts. */
