@@ -1,6 +1,7 @@
 package com.facecheck.cli;
 
 import com.facecheck.ops.Replay;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -14,6 +15,20 @@ final class ProgressBar implements Replay.Progress {
 
     ProgressBar(PrintWriter err) {
         this.err = err;
+    }
+
+    /** Whether a person watches: a bar redrawn with carriage returns would litter a log file or a pipe. */
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // From JDK 22 there is a console with redirected streams too, and isTerminal says whether it is one.
+            return (boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before JDK 22 there is a console only on a terminal
+        }
     }
 
     @Override

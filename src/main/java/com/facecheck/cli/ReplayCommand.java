@@ -128,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
         StopSignal stop = cli.stopSignal();
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
-        Replay.Progress progress = System.console() != null ? bar : (done, soFar) -> { };
+        Replay.Progress progress = ProgressBar.onTerminal() ? bar : (done, soFar) -> { };
         Replay.Summary summary;
         try {
             summary = kafka.withSettings(() -> Replay.run(kafka.properties(), names, options, keyset, progress,

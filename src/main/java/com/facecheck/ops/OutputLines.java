@@ -33,7 +33,8 @@ public final class OutputLines {
      */
     public static ObjectNode line(ConsumerRecord<?, byte[]> r, TopicNames names, PersonFields fields) {
         boolean result = names.results().containsValue(r.topic());
-        boolean poison = !result && (r.topic().equals(names.poisonDeadLetters()) || DeadLetters.sealedWhole(r.headers()));
+        boolean poison = !result
+                && (r.topic().equals(names.poisonDeadLetters()) || DeadLetters.sealedWhole(r.headers()));
         // A poison record keeps the producer's own key, which may be anything, an ID number too: it is sealed.
         ObjectNode line = Json.MAPPER.createObjectNode()
                 .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())

@@ -56,6 +56,7 @@ public final class Replay {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int MAX_BATCH = 500;
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
 
     /** What happens to a dead letter. */
     public enum Action {
@@ -297,6 +298,9 @@ public final class Replay {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, options.transactionalId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // What a killed run leaves open holds back every read_committed reader of the request topic, the worker
+        // included, until the next run fences it or this passes; a batch takes about a second.
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
         return p;
     }
 
@@ -359,7 +363,7 @@ public final class Replay {
             boolean counting = false;
             while (finished.size() < partitions.size()) {
                 if (!counting && stopRequested.getAsBoolean()) {
-                    stoppedBefore = "stopped";
+                    stoppedBefore = "stopped by a signal";
                     break;
                 }
                 Map<TopicPartition, Long> before = new HashMap<>(next);

@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import static com.facecheck.testing.SyntheticDeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.facecheck.contract.Json;
@@ -17,6 +18,8 @@ import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +69,7 @@ class ReplayAndDlqCommandsTest {
                 + ", group facecheck-replay).");
         List<ConsumerRecord<String, byte[]>> replayed = s.read(s.names.requests());
         assertThat(replayed).extracting(ConsumerRecord::key).containsExactly(s.id(0), s.id(1));
-        assertThat(replayed).extracting(r -> header(r, DeadLetters.REPLAY_COUNT)).containsExactly("1", "2");
+        assertThat(replayed).extracting(r -> header(r.headers(), DeadLetters.REPLAY_COUNT)).containsExactly("1", "2");
         assertThat(Json.MAPPER.readValue(replayed.get(0).value(), VerificationRequest.class))
                 .as("the request as it was, opened").isEqualTo(s.request(0));
 
@@ -74,11 +77,11 @@ class ReplayAndDlqCommandsTest {
         List<ConsumerRecord<String, byte[]>> parked = s.read(s.names.parkedDeadLetters());
         assertThat(parked).extracting(ConsumerRecord::key).containsExactly(s.id(2), s.id(3));
         assertThat(parked.get(0).value()).as("unchanged, still sealed").isEqualTo(deadLetters.get(2).value());
-        assertThat(parked).extracting(r -> header(r, DeadLetters.PARKED_REASON)).containsExactly(
+        assertThat(parked).extracting(r -> header(r.headers(), DeadLetters.PARKED_REASON)).containsExactly(
                 "replayed 2 times already (--max-replays 2)", "replayed 5 times already (--max-replays 2)");
-        assertThat(parked).extracting(r -> header(r, DeadLetters.PARKED_FROM)).containsExactly(
+        assertThat(parked).extracting(r -> header(r.headers(), DeadLetters.PARKED_FROM)).containsExactly(
                 s.names.retryableDeadLetters() + "-0@2", s.names.retryableDeadLetters() + "-0@3");
-        assertThat(header(parked.get(1), DeadLetters.REASON_CODE)).isEqualTo("internal-error");
+        assertThat(header(parked.get(1).headers(), DeadLetters.REASON_CODE)).isEqualTo("internal-error");
 
         CliRun again = s.replay("--max-replays", "2");
         assertThat(again.out()).startsWith("Replayed 0 to ").contains("parked 0 to");
@@ -111,7 +114,8 @@ class ReplayAndDlqCommandsTest {
                 .isEqualTo(Masking.name(s.request(2).name()));
         assertThat(s.read(s.names.requests())).as("a dry run produces nothing").isEmpty();
 
-        CliRun partial = s.replay("--group", "outage", "--reason", "provider-unavailable", "--until", "2026-11-30T02:30:00Z");
+        CliRun partial = s.replay("--group", "outage", "--reason", "provider-unavailable",
+                "--until", "2026-11-30T02:30:00Z");
         assertThat(partial.out()).startsWith("Replayed 2 to").contains("skipped by filter 3 (from")
                 .contains("Group outage has read past what the filter skipped and will not offer it again");
         assertThat(s.read(s.names.requests())).extracting(ConsumerRecord::key).containsExactly(s.id(0), s.id(2));
@@ -155,10 +159,10 @@ class ReplayAndDlqCommandsTest {
         assertThat(replayed).hasSize(1);
         assertThat(replayed.get(0).key()).isEqualTo(idNumber);
         assertThat(replayed.get(0).value()).isEqualTo(gbk);
-        assertThat(header(replayed.get(0), DeadLetters.REPLAY_COUNT)).isEqualTo("1");
+        assertThat(header(replayed.get(0).headers(), DeadLetters.REPLAY_COUNT)).isEqualTo("1");
         List<ConsumerRecord<String, byte[]>> parked = s.read(s.names.parkedDeadLetters());
         assertThat(parked).hasSize(1);
-        assertThat(header(parked.get(0), DeadLetters.PARKED_REASON)).contains("name exchange");
+        assertThat(header(parked.get(0).headers(), DeadLetters.PARKED_REASON)).contains("name exchange");
 
         CliRun dlq = CliRun.withEnvironment(ENV, "dlq", "--bootstrap-servers", KafkaBroker.bootstrapServers(),
                 "--config", s.config.toString(), "--show", "5");
@@ -195,7 +199,8 @@ class ReplayAndDlqCommandsTest {
         assertThat(Json.MAPPER.readTree(shown.get(0)).path("value").path("name").asText())
                 .isEqualTo(Masking.name(s.request(0).name()));
         assertThat(lines).contains(s.names.poisonDeadLetters() + ": 1, oldest 2026-11-30T02:00:05Z, newest"
-                + " 2026-11-30T02:00:05Z", "  not-a-request: 1, oldest 2026-11-30T02:00:05Z, newest 2026-11-30T02:00:05Z",
+                + " 2026-11-30T02:00:05Z",
+                "  not-a-request: 1, oldest 2026-11-30T02:00:05Z, newest 2026-11-30T02:00:05Z",
                 s.names.parkedDeadLetters() + ": none");
         for (int i = 0; i < 3; i++) {
             assertThat(withoutKeyset.out()).doesNotContain(s.request(i).name()).doesNotContain(s.request(i).idNumber())
@@ -246,6 +251,27 @@ class ReplayAndDlqCommandsTest {
         assertThat(withRotated.out()).startsWith("Replayed 3 to");
         assertThat(s.read(s.names.requests())).extracting(ConsumerRecord::key)
                 .containsExactly(s.id(0), s.id(1), s.id(2), s.id(3), s.id(4));
+    }
+
+    @Test
+    void aStopEndsTheReplayBeforeItsNextBatchAndTheNextRunGoesOnFromThere() throws Exception {
+        Setup s = setup("rt-stop.");
+        s.send(List.of(s.retryable(0, "provider-unavailable", T0, 0), s.retryable(1, "provider-unavailable", T0, 0)));
+        StopSignal stop = StopSignal.manual();
+        stop.request(); // before the first batch: the stop a SIGTERM makes, at the earliest moment it can come
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = List.of("replay", "--bootstrap-servers", KafkaBroker.bootstrapServers(), "--config",
+                s.config.toString());
+
+        int code = FacecheckCli.execute(args.toArray(String[]::new), new PrintWriter(out, true),
+                new PrintWriter(err, true), ENV, () -> stop);
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Replayed 0 to").contains("  Stopped before the end of "
+                + s.names.retryableDeadLetters() + " (stopped by a signal): run replay again to go on.");
+        assertThat(s.read(s.names.requests())).isEmpty();
+        assertThat(s.replay().out()).startsWith("Replayed 2 to");
     }
 
     @Test
@@ -335,10 +361,5 @@ class ReplayAndDlqCommandsTest {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String key) {
-        var header = r.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

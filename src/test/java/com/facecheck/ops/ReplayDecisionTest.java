@@ -1,5 +1,6 @@
 package com.facecheck.ops;
 
+import static com.facecheck.testing.SyntheticDeadLetters.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
@@ -97,7 +97,7 @@ class ReplayDecisionTest {
         assertThat(out.topic()).isEqualTo(NAMES.requests());
         assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("req-1");
         assertThat(Json.MAPPER.readValue(out.value(), VerificationRequest.class)).isEqualTo(REQUEST);
-        assertThat(header(out, DeadLetters.REPLAY_COUNT)).isEqualTo("2");
+        assertThat(header(out.headers(), DeadLetters.REPLAY_COUNT)).isEqualTo("2");
         assertThat(out.headers().toArray()).as("nothing of the dead letter's own headers").hasSize(1);
     }
 
@@ -112,7 +112,7 @@ class ReplayDecisionTest {
 
         assertThat(out.key()).isEqualTo(key);
         assertThat(out.value()).isEqualTo(value);
-        assertThat(header(out, DeadLetters.REPLAY_COUNT)).isEqualTo("1");
+        assertThat(header(out.headers(), DeadLetters.REPLAY_COUNT)).isEqualTo("1");
     }
 
     @Test
@@ -139,9 +139,9 @@ class ReplayDecisionTest {
         assertThat(out.key()).isEqualTo(in.key());
         assertThat(out.value()).isEqualTo(in.value());
         assertThat(out.headers().toArray()).startsWith(in.headers().toArray());
-        assertThat(header(out, DeadLetters.PARKED_REASON)).isEqualTo("replayed 3 times already");
-        assertThat(header(out, DeadLetters.PARKED_FROM)).isEqualTo(NAMES.retryableDeadLetters() + "-0@40");
-        assertThat(header(out, DeadLetters.REPLAY_COUNT)).as("still the count it failed with").isEqualTo("3");
+        assertThat(header(out.headers(), DeadLetters.PARKED_REASON)).isEqualTo("replayed 3 times already");
+        assertThat(header(out.headers(), DeadLetters.PARKED_FROM)).isEqualTo(NAMES.retryableDeadLetters() + "-0@40");
+        assertThat(header(out.headers(), DeadLetters.REPLAY_COUNT)).as("still the count it failed with").isEqualTo("3");
     }
 
     @Test
@@ -193,10 +193,5 @@ class ReplayDecisionTest {
         return SyntheticDeadLetters.poison(NAMES.poisonDeadLetters(), NAMES.requests(), 9,
                 "k".getBytes(StandardCharsets.UTF_8), "not json".getBytes(StandardCharsets.UTF_8), reason, T0,
                 replays, CIPHER);
-    }
-
-    private static String header(ProducerRecord<byte[], byte[]> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -58,6 +59,12 @@ public final class SyntheticDeadLetters {
         return new ConsumerRecord<>(record.topic(), 0, offset, 0L, TimestampType.CREATE_TIME,
                 record.key() == null ? -1 : record.key().length, record.value() == null ? -1 : record.value().length,
                 record.key(), record.value(), record.headers(), Optional.empty());
+    }
+
+    /** A header's value as text; null when the record has none. */
+    public static String header(Headers headers, String key) {
+        Header header = headers.lastHeader(key);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static Headers headers(String sourceTopic, long sourceOffset, String reasonCode, Instant failedAt,
