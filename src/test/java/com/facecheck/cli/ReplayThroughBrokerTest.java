@@ -157,15 +157,21 @@ class ReplayThroughBrokerTest {
                 uncommittedAtKill = replays(bootstrap, names, IsolationLevel.READ_UNCOMMITTED).size() - killedAfter;
 
                 String summary;
+                long startedAgain = System.nanoTime();
                 try (CliProcess second = CliProcess.start(dir, "replay-again", env, replay)) {
                     assertThat(second.exitCode(Duration.ofSeconds(90))).as(second.err()).isZero();
                     summary = second.out();
                 }
+                Duration took = Duration.ofNanos(System.nanoTime() - startedAgain);
                 Matcher replayed = Pattern.compile("^Replayed (\\d+) to ").matcher(summary);
                 assertThat(replayed.find()).as(summary).isTrue();
                 int afterRestart = Integer.parseInt(replayed.group(1));
                 System.out.printf("replayed before the kill %d (committed), %d more in the transaction the kill left"
-                        + " open; after the restart %d%n", killedAfter, uncommittedAtKill, afterRestart);
+                        + " open; after the restart %d in %d ms%n", killedAfter, uncommittedAtKill, afterRestart,
+                        took.toMillis());
+                // The bucket starts with a tenth of a second's worth; everything after that waits its turn.
+                assertThat(took).as("--rate %d", RATE).isGreaterThanOrEqualTo(
+                        Duration.ofMillis((afterRestart - RATE / 10) * 1000L / RATE));
                 assertThat(killedAfter).as("killed halfway").isBetween(REQUESTS * 3 / 10, REQUESTS - 1);
                 assertThat(killedAfter + afterRestart).as("what the restart replayed is what the first run had not")
                         .isEqualTo(REQUESTS);
