@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, ConfigCommand.class, ValidateCommand.class,
                 SimulateCommand.class, BrokerCommand.class, TopicsCommand.class, SendCommand.class,
-                ResultsCommand.class, KeysCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+                ResultsCommand.class, DlqCommand.class, ReplayCommand.class, KeysCommand.class, ResetCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FacecheckCli implements Runnable {
 
     /** Exit code for a mistake in how the command was called. */

@@ -4,6 +4,7 @@ import com.facecheck.contract.Json;
 import com.facecheck.contract.PersonFields;
 import com.facecheck.crypto.SealedRequest;
 import com.facecheck.identity.Masking;
+import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,14 +27,20 @@ public final class OutputLines {
     private OutputLines() {
     }
 
-    /** The record as one JSON object; {@code fields} chooses what a dead letter shows of the person. */
-    public static ObjectNode line(ConsumerRecord<String, byte[]> r, TopicNames names, PersonFields fields) {
-        boolean poison = r.topic().equals(names.poisonDeadLetters());
+    /**
+     * The record as one JSON object; {@code fields} chooses what a dead letter shows of the person. A dead letter in
+     * the poison form is shown as one wherever it is (a parked one too).
+     */
+    public static ObjectNode line(ConsumerRecord<?, byte[]> r, TopicNames names, PersonFields fields) {
+        // Results and audit records are the worker's own JSON, with nothing of the person to hide.
+        boolean result = names.results().containsValue(r.topic()) || r.topic().equals(names.audit());
+        boolean poison = !result
+                && (r.topic().equals(names.poisonDeadLetters()) || DeadLetters.sealedWhole(r.headers()));
         // A poison record keeps the producer's own key, which may be anything, an ID number too: it is sealed.
         ObjectNode line = Json.MAPPER.createObjectNode()
                 .put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
-                .put("key", poison ? (r.key() == null ? null : "sealed") : r.key());
-        if (names.results().containsValue(r.topic()) || r.topic().equals(names.audit())) {
+                .put("key", poison ? (r.key() == null ? null : "sealed") : text(r.key()));
+        if (result) {
             line.set("value", readable(r, () -> Json.MAPPER.readTree(r.value())));
             return line;
         }
@@ -48,8 +55,13 @@ public final class OutputLines {
         return line;
     }
 
+    /** A key as text: the worker's keys are request ids, which readers may get as bytes. */
+    private static String text(Object key) {
+        return key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) key;
+    }
+
     /** A retryable dead letter holds the whole request, sealed: shown masked as a result shows the person. */
-    private static JsonNode deadLetter(ConsumerRecord<String, byte[]> r, PersonFields fields) throws IOException {
+    private static JsonNode deadLetter(ConsumerRecord<?, byte[]> r, PersonFields fields) throws IOException {
         SealedRequest request = Json.MAPPER.readValue(r.value(), SealedRequest.class);
         SealedRequest.Masked masked = request.masked() == null
                 ? new SealedRequest.Masked(null, null, null, null) : request.masked();
@@ -72,7 +84,7 @@ public final class OutputLines {
     }
 
     /** A record the worker did not write (the topics are open to other producers) is shown by its size only. */
-    private static JsonNode readable(ConsumerRecord<String, byte[]> r, Reading reading) {
+    private static JsonNode readable(ConsumerRecord<?, byte[]> r, Reading reading) {
         if (r.value() == null) {
             return size(r);
         }
@@ -83,7 +95,7 @@ public final class OutputLines {
         }
     }
 
-    private static ObjectNode size(ConsumerRecord<String, byte[]> r) {
+    private static ObjectNode size(ConsumerRecord<?, byte[]> r) {
         return Json.MAPPER.createObjectNode().put("bytes", r.value() == null ? 0 : r.value().length);
     }
 }

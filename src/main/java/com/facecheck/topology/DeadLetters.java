@@ -2,6 +2,7 @@ package com.facecheck.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -33,6 +34,17 @@ public final class DeadLetters {
     public static final String SEALED_KEY_ID = "facecheck.dlq.sealed-key-id";
     /** Set when the poison copy had to be written without the record's value, and why. */
     public static final String VALUE_LEFT_OUT = "facecheck.dlq.value-left-out";
+    /** On a parked dead letter: why a replay parked it instead of replaying it. */
+    public static final String PARKED_REASON = "facecheck.dlq.parked-reason";
+    /** On a parked dead letter: the dead letter it was parked from, as {@code topic-partition@offset}. */
+    public static final String PARKED_FROM = "facecheck.dlq.parked-from";
+
+    /** The reason codes of retryable dead letters: a request kept whole, its personal fields sealed. */
+    public static final List<String> RETRYABLE_REASONS = List.of(Results.PROVIDER_CALL_FAILED,
+            Results.PROVIDER_THROTTLED, Results.PROVIDER_UNAVAILABLE, FailedRecords.INTERNAL_ERROR);
+    /** The reason codes of poison dead letters: a record as it was read, its key and value each sealed whole. */
+    public static final List<String> POISON_REASONS = List.of(FailedRecords.NOT_A_REQUEST,
+            FailedRecords.PROCESSING_FAILED);
 
     private DeadLetters() {
     }
@@ -49,13 +61,13 @@ public final class DeadLetters {
     }
 
     /** The reason code the headers give, as dead-letter metrics count it. */
-    static String reasonCode(Headers headers) {
+    public static String reasonCode(Headers headers) {
         var header = headers.lastHeader(REASON_CODE);
         return header == null || header.value() == null ? "none" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The replay count a request carries, 0 when it was never replayed or the header is unreadable. */
-    static int replayCount(Headers headers) {
+    public static int replayCount(Headers headers) {
         var header = headers.lastHeader(REPLAY_COUNT);
         if (header == null || header.value() == null) {
             return 0;
@@ -65,6 +77,14 @@ public final class DeadLetters {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * Whether a dead letter is in the poison form, its key and value sealed whole, whatever topic holds it now (a
+     * parked one keeps its headers): its reason code says so.
+     */
+    public static boolean sealedWhole(Headers headers) {
+        return POISON_REASONS.contains(reasonCode(headers));
     }
 
     /**

@@ -223,6 +223,9 @@ public final class FailedRecords implements ProcessingExceptionHandler, Deserial
         DeadLetters.putSource(headers, context.topic(), context.partition(), context.offset());
         DeadLetters.put(headers, DeadLetters.FAILED_AT, now.toString());
         DeadLetters.putFailure(headers, processor, exception);
+        // A replayed record that fails again keeps its count, so that a replay's --max-replays can park it.
+        DeadLetters.put(headers, DeadLetters.REPLAY_COUNT,
+                Integer.toString(context.headers() == null ? 0 : DeadLetters.replayCount(context.headers())));
         byte[] key = context.sourceRawKey();
         byte[] value = context.sourceRawValue();
         int size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);

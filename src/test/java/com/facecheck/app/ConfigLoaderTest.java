@@ -377,4 +377,30 @@ class ConfigLoaderTest {
         assertThat(variables).doesNotContainAnyElementsOf(Secrets.VARIABLES)
                 .doesNotContainAnyElementsOf(ConfigLoader.OTHER_VARIABLES);
     }
+
+    @Test
+    void theToolsGetTheTopicsWithoutSecretsOrWhereKafkaAndTheProviderAreButNotFromAConfigurationWithAProblem()
+            throws IOException {
+        Path file = file("""
+                topics:
+                  retryable-dead-letters: ops.dlq.retryable
+                """);
+        LoadedConfig bare = ConfigLoader.load(new ConfigLoader.Sources(file,
+                Map.of("FACECHECK_TOPICS_PARKED_DEAD_LETTERS", "ops.dlq.parked"), List.of()));
+        assertThat(bare.topics().retryableDeadLetters()).isEqualTo("ops.dlq.retryable");
+        assertThat(bare.topics().parkedDeadLetters()).isEqualTo("ops.dlq.parked");
+        assertThat(bare.topics().requests()).isEqualTo("facecheck.requests");
+        assertThat(bare.problems()).as("run still needs them").extracting(ConfigProblem::key)
+                .contains("kafka.bootstrap-servers", "provider.url");
+
+        LoadedConfig clash = ConfigLoader.load(new ConfigLoader.Sources(file("""
+                topics:
+                  parked-dead-letters: facecheck.requests
+                caps:
+                  per-id: 0
+                """), Map.of(), List.of()));
+        assertThatThrownBy(clash::topics).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).extracting(ConfigProblem::key)
+                        .containsExactly("caps.per-id", "topics"));
+    }
 }

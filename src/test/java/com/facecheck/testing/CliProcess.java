@@ -81,6 +81,14 @@ public final class CliProcess implements AutoCloseable {
                 + err());
     }
 
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int exitCode(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the process did not end within " + within + ":\n" + out() + err());
+        }
+        return process.exitValue();
+    }
+
     /** Sends SIGTERM and returns the exit code once the process has ended. */
     public int terminate(Duration within) throws InterruptedException {
         process.destroy();

@@ -316,6 +316,19 @@ class FacecheckTopologyTest {
     }
 
     @Test
+    void aReplayedRecordThatIsStillNoRequestKeepsItsReplayCountOnThePoisonDeadLetters() {
+        var replayed = new org.apache.kafka.common.header.internals.RecordHeaders();
+        replayed.add(DeadLetters.REPLAY_COUNT, "2".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(new TestRecord<>(null, "not json at all".getBytes(StandardCharsets.UTF_8), replayed, NOW));
+        requests.pipeInput("from upstream, not json either".getBytes(StandardCharsets.UTF_8));
+
+        var poison = driver.createOutputTopic(names.poisonDeadLetters(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer()).readRecordsToList();
+        assertThat(poison).extracting(r -> header(r.headers().lastHeader(DeadLetters.REPLAY_COUNT)))
+                .as("so that a replay's --max-replays parks it in the end").containsExactly("2", "0");
+    }
+
+    @Test
     void aFailedCallIsTriedAgainAfterItsBackoffAndTheResultCountsTheAttempts() {
         retry = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5));
         restart(CallSetup.OnUnavailable.DEAD_LETTER);
