@@ -208,8 +208,7 @@ class ReplayThroughBrokerTest {
     }
 
     private static String request(String requestId, int person, String image) {
-        return Json.MAPPER.createObjectNode().put("requestId", requestId).put("name", TestIds.name(person))
-                .put("idNumber", TestIds.idNumber(person)).put("image", image).toString();
+        return Traffic.request(requestId, TestIds.name(person), TestIds.idNumber(person), image);
     }
 
     private static String[] args(List<String> command, List<String> options) {
