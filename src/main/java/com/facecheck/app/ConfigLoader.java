@@ -3,7 +3,6 @@ package com.facecheck.app;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.provider.Credentials;
-import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

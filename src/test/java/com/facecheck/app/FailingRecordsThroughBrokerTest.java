@@ -13,7 +13,6 @@ import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Credentials;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.provider.ProviderUrl;
-import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.testing.CapturedLogs;
 import com.facecheck.testing.ContractSchemas;
 import com.facecheck.testing.FailingProcessors;
@@ -42,7 +41,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.api.ProcessorWrapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,7 +10,6 @@ import com.facecheck.identity.ChinaCalendar;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.PhotoCheck;
 import com.facecheck.identity.RequestValidation;
-import com.facecheck.provider.Billing;
 import com.facecheck.testing.CliRun;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

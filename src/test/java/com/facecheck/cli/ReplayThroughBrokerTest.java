@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.app.Secrets;
 import com.facecheck.app.Worker;
 import com.facecheck.app.WorkerConfig;
-import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.OutputCollector;
