@@ -20,6 +20,7 @@ import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.CliProcess;
+import com.facecheck.testing.CliRun;
 import com.facecheck.testing.LeakScan;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestIds;
@@ -58,8 +59,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 12's proof: after a run with a crash, a key rotation, retries and dead letters of both kinds, no raw name, ID
- * number, photo fragment or AppCode is anywhere the worker or the broker keeps data — the broker's log segments on
+ * Issues 12 and 13's proof: after a run with a crash, a key rotation, retries, dead letters of both kinds, a replay
+ * and dead letters parked by the next one, no raw name, ID number, photo fragment or AppCode is anywhere the worker or the broker keeps data — the broker's log segments on
  * disk (purged and aborted records included), every topic read with read_uncommitted, both workers' RocksDB
  * directories, and the logs of the broker and the workers at DEBUG. The request topic is the one place they rest in
  * clear: upstream writes it so. It is left out of the search and serves as the control that the search finds what is
@@ -136,6 +137,17 @@ class LeakScanTest {
                         .filter(r -> r.topic().equals(names.retryableDeadLetters())).toList();
                 assertThat(retryable).extracting(ConsumerRecord::key).as("failed and throttled, kept for a replay")
                         .containsExactlyInAnyOrder("leak-failed-0", "leak-failed-1", "leak-throttled-0");
+                // Replayed, they fail again; replayed once already, the next replay parks them.
+                Map<String, String> operator = Map.of(Keyset.ENV, rotated.toJson());
+                String[] replay = {"replay", "--bootstrap-servers", bootstrap, "--config", config.toString()};
+                CliRun replayed = CliRun.withEnvironment(operator, replay);
+                assertThat(replayed.exitCode()).as(replayed.err()).isZero();
+                awaitRecords(out, names.retryableDeadLetters(), 2 * retryable.size());
+                CliRun parked = CliRun.withEnvironment(operator, concat(replay, "--max-replays", "1"));
+                assertThat(parked.exitCode()).as(parked.err()).isZero();
+                assertThat(readAll(bootstrap, List.of(names.parkedDeadLetters()))).extracting(r -> new String(r.key(),
+                        StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(
+                        retryable.stream().map(ConsumerRecord::key).toList());
                 assertThat(b.terminate(Duration.ofSeconds(60))).as(b.err()).isZero();
 
                 // Under the rotated keyset, what either key sealed opens: the dead letters and the poison copy.
@@ -173,7 +185,7 @@ class LeakScanTest {
             scan.files("worker state (RocksDB)", dir.resolve("state"), p -> true);
             scan.files("logs", dir, p -> p.getFileName().toString().endsWith(".err")
                     || p.getFileName().toString().endsWith(".out"));
-            System.out.printf("leak scan: %d needles (%d people, %d photos, the AppCode)%n%s", scan.needles(),
+            System.out.printf("leak scan: %d needles (%d people, %d photos, the AppCode, the hash secret)%n%s", scan.needles(),
                     sent.size(), sent.size(), scan.coverage());
 
             assertThat(scan.found()).as("raw personal data or the AppCode at rest").isEmpty();
@@ -260,6 +272,19 @@ class LeakScanTest {
         }
         out.catchUp(Duration.ofSeconds(5));
         return Traffic.results(out.records(), names);
+    }
+
+    private static void awaitRecords(OutputCollector out, String topic, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.count(r -> r.topic().equals(topic)) < expected && System.nanoTime() < deadline) {
+            out.poll(Duration.ofMillis(200));
+        }
+        assertThat(out.count(r -> r.topic().equals(topic))).as("records on " + topic).isEqualTo(expected);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
     }
 
     private static List<String> topics(String bootstrap) throws Exception {
