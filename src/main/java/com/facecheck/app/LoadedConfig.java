@@ -59,22 +59,6 @@ public final class LoadedConfig {
         this.config = config;
     }
 
-    /**
-     * The topic names, for tools that read or write the worker's topics without running it: they need none of the
-     * secrets and none of the keys only a running worker needs (where the provider is), but a configuration with a
-     * problem is refused as {@code run} would refuse it.
-     *
-     * @throws ConfigException with every problem, a secret or a required key that is not set excepted
-     */
-    public TopicNames topics() {
-        List<ConfigProblem> wrong = problems.stream().filter(p -> !(p.source() == null
-                && ConfigKeys.key(p.key()).filter(ConfigKeys.Key::required).isPresent())).toList();
-        if (!wrong.isEmpty() || !(sections.get(OperationsConfig.TOPICS) instanceof TopicNames topics)) {
-            throw new ConfigException(wrong);
-        }
-        return topics;
-    }
-
     /** Every problem but a secret that is not set, which only matters to a worker that starts. */
     public List<ConfigProblem> problems() {
         return problems;

@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.OperationsConfig;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.DeadLetterReport;
 import com.facecheck.topology.TopicNames;
@@ -31,10 +32,7 @@ final class DlqCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Mixin
-    private KafkaOptions kafka;
-
-    @Mixin
-    private TopicConfigOptions topicConfig;
+    private ConfigOptions worker;
 
     @Option(names = "--show", paramLabel = "N", defaultValue = "0",
             description = "print the first N dead letters of each topic, masked (default: ${DEFAULT-VALUE})")
@@ -45,7 +43,9 @@ final class DlqCommand implements Callable<Integer> {
         if (show < 0) {
             throw new CliError("--show must be 0 or more, not " + show);
         }
-        TopicNames names = topicConfig.names(cli.environment());
+        OperationsConfig config = worker.load(cli.environment()).operations();
+        KafkaOptions kafka = KafkaOptions.of(config.kafka());
+        TopicNames names = config.topics();
         Optional<Keyset> keyset;
         try {
             keyset = Keyset.fromEnvironment(cli.environment());

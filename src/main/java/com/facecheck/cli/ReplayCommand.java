@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.OperationsConfig;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.ops.Replay;
 import com.facecheck.ops.ReplayFilter;
@@ -49,10 +50,7 @@ final class ReplayCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Mixin
-    private KafkaOptions kafka;
-
-    @Mixin
-    private TopicConfigOptions topicConfig;
+    private ConfigOptions worker;
 
     @Option(names = "--from", paramLabel = "TOPIC",
             description = "the dead letters to replay (default: the retryable ones, facecheck.dlq.retryable); the"
@@ -111,7 +109,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         requireSensibleOptions();
-        TopicNames names = topicConfig.names(cli.environment());
+        OperationsConfig config = worker.load(cli.environment()).operations();
+        KafkaOptions kafka = KafkaOptions.of(config.kafka());
+        TopicNames names = config.topics();
         Keyset keyset = keyset();
         Replay.Options options;
         try {

@@ -11,6 +11,7 @@ import com.facecheck.provider.Credentials;
 import com.facecheck.provider.ProviderUrl;
 import com.facecheck.provider.RetryPolicy;
 import com.facecheck.topology.CallSetup;
+import com.facecheck.topology.TopicNames;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -379,28 +380,29 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theToolsGetTheTopicsWithoutSecretsOrWhereKafkaAndTheProviderAreButNotFromAConfigurationWithAProblem()
-            throws IOException {
+    void theToolsGetTheTopicsWithoutSecretsOrTheProviderButNotFromSectionsOfTheirsWithAProblem() throws IOException {
         Path file = file("""
                 topics:
                   retryable-dead-letters: ops.dlq.retryable
                 """);
+        List<ConfigLoader.Flag> bootstrap = List.of(new ConfigLoader.Flag("kafka.bootstrap-servers", "kafka:9092",
+                "--bootstrap-servers"));
         LoadedConfig bare = ConfigLoader.load(new ConfigLoader.Sources(file,
-                Map.of("FACECHECK_TOPICS_PARKED_DEAD_LETTERS", "ops.dlq.parked"), List.of()));
-        assertThat(bare.topics().retryableDeadLetters()).isEqualTo("ops.dlq.retryable");
-        assertThat(bare.topics().parkedDeadLetters()).isEqualTo("ops.dlq.parked");
-        assertThat(bare.topics().requests()).isEqualTo("facecheck.requests");
-        assertThat(bare.problems()).as("run still needs them").extracting(ConfigProblem::key)
-                .contains("kafka.bootstrap-servers", "provider.url");
+                Map.of("FACECHECK_TOPICS_PARKED_DEAD_LETTERS", "ops.dlq.parked"), bootstrap));
+        TopicNames topics = bare.operations().topics();
+        assertThat(topics.retryableDeadLetters()).isEqualTo("ops.dlq.retryable");
+        assertThat(topics.parkedDeadLetters()).isEqualTo("ops.dlq.parked");
+        assertThat(topics.requests()).isEqualTo("facecheck.requests");
+        assertThat(bare.problems()).as("run still needs it").extracting(ConfigProblem::key).contains("provider.url");
 
         LoadedConfig clash = ConfigLoader.load(new ConfigLoader.Sources(file("""
                 topics:
                   parked-dead-letters: facecheck.requests
                 caps:
                   per-id: 0
-                """), Map.of(), List.of()));
-        assertThatThrownBy(clash::topics).isInstanceOf(ConfigException.class)
+                """), Map.of(), bootstrap));
+        assertThatThrownBy(clash::operations).isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).extracting(ConfigProblem::key)
-                        .containsExactly("caps.per-id", "topics"));
+                        .containsExactly("topics"));
     }
 }
