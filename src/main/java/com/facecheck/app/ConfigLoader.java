@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -205,10 +206,25 @@ public final class ConfigLoader {
         });
     }
 
+    /**
+     * Every {@code FACECHECK_} variable the program reads: the keys', the secrets' (each also with {@code _FILE}) and
+     * {@link #OTHER_VARIABLES}. Any other is refused; deployment manifests are checked against this set.
+     */
+    static Set<String> environmentVariables() {
+        Set<String> known = new TreeSet<>(ConfigKeys.byEnvironmentVariable().keySet());
+        known.addAll(secretVariables());
+        known.addAll(OTHER_VARIABLES);
+        return known;
+    }
+
+    private static Set<String> secretVariables() {
+        return Secrets.VARIABLES.stream().flatMap(v -> Stream.of(v, v + Credentials.FILE_SUFFIX))
+                .collect(Collectors.toSet());
+    }
+
     private void readEnvironment(Map<String, String> environment) {
         Map<String, ConfigKeys.Key> byVariable = ConfigKeys.byEnvironmentVariable();
-        Set<String> secretVariables = Secrets.VARIABLES.stream()
-                .flatMap(v -> Stream.of(v, v + Credentials.FILE_SUFFIX)).collect(Collectors.toSet());
+        Set<String> read = environmentVariables();
         new TreeMap<>(environment).forEach((name, value) -> {
             Source source = new Source("environment", name);
             if (name.startsWith(ConfigKeys.KAFKA_ENVIRONMENT_PREFIX)
@@ -216,10 +232,10 @@ public final class ConfigLoader {
                 properties.put(ConfigKeys.kafkaProperty(name), new Setting(TextNode.valueOf(value), source));
             } else if (byVariable.containsKey(name)) {
                 settings.put(byVariable.get(name).path(), new Setting(TextNode.valueOf(value), source));
-            } else if (name.startsWith(ConfigKeys.ENVIRONMENT_PREFIX) && !secretVariables.contains(name)
-                    && !OTHER_VARIABLES.contains(name)) {
+            } else if (name.startsWith(ConfigKeys.ENVIRONMENT_PREFIX) && !read.contains(name)) {
+                // Suggested: a key's variable or a secret's, never the launcher's or the logging's.
                 List<String> known = new ArrayList<>(byVariable.keySet());
-                known.addAll(secretVariables);
+                known.addAll(secretVariables());
                 problems.add(new ConfigProblem(name, null, "environment", "is not a setting"
                         + ConfigKeys.nearest(name, known).map(n -> "; did you mean " + n + "?")
                         .orElse(": the variables are listed in docs/configuration.md")));
