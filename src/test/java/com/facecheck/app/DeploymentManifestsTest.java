@@ -162,6 +162,16 @@ class DeploymentManifestsTest {
                 .path("containers").get(0));
         int partitions = Integer.parseInt(job.get(job.indexOf("--partitions") + 1));
         assertThat(scaledObject.path("maxReplicaCount").asInt()).as(where).isBetween(1, partitions);
+        // An overlay's patch may move the bounds: they stay within the base's maximum and the partitions.
+        for (Path manifest : manifests()) {
+            JsonNode node = read(manifest);
+            JsonNode spec = node.path("spec");
+            if (node.path("kind").asText().equals("ScaledObject")) {
+                assertThat(spec.path("maxReplicaCount").asInt(scaledObject.path("maxReplicaCount").asInt()))
+                        .as(manifest.toString()).isLessThanOrEqualTo(partitions)
+                        .isGreaterThanOrEqualTo(spec.path("minReplicaCount").asInt(1));
+            }
+        }
         assertThat(trigger.path("consumerGroup").asText()).as(where).isEqualTo(config.kafka().applicationId());
         assertThat(trigger.path("topic").asText()).as(where).isEqualTo(config.topics().requests());
         assertThat(trigger.path("bootstrapServers").asText()).as(where).isEqualTo(config.kafka().bootstrapServers());
