@@ -61,6 +61,25 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void composeAndThePrometheusOperatorGetTheSameRulesAndScrapeTheWorkerWhereItListens() throws IOException {
+        JsonNode alerts = read(Path.of("deploy/prometheus/alerts.yml")).path("groups");
+        assertThat(read(Path.of("k8s/base/prometheusrule.yaml")).path("spec").path("groups"))
+                .as("the PrometheusRule carries deploy/prometheus/alerts.yml's groups").isEqualTo(alerts).isNotEmpty();
+
+        JsonNode worker = composeServices().get("worker");
+        WorkerConfig config = load(null, composeEnvironment(worker), composeMounts(worker));
+        List<String> names = new ArrayList<>(List.of("worker"));
+        worker.path("networks").path("default").path("aliases").forEach(alias -> names.add(alias.asText()));
+        JsonNode targets = read(Path.of("deploy/prometheus/prometheus.yml")).path("scrape_configs").get(0)
+                .path("static_configs").get(0).path("targets");
+        assertThat(targets).isNotEmpty().allSatisfy(target -> {
+            String[] hostAndPort = target.asText().split(":");
+            assertThat(names).as("a name the compose worker answers to").contains(hostAndPort[0]);
+            assertThat(hostAndPort[1]).isEqualTo(Integer.toString(config.http().port()));
+        });
+    }
+
+    @Test
     void noSecretValueIsCommitted() throws IOException {
         for (Path manifest : manifests()) {
             JsonNode node = read(manifest);
