@@ -3,7 +3,9 @@ package com.facecheck.cli;
 import com.facecheck.app.BuildVersion;
 import com.facecheck.app.ConfigException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,11 +13,18 @@ import picocli.CommandLine.Command;
 /** The {@code facecheck} command and its subcommands. */
 @Command(name = "facecheck", mixinStandardHelpOptions = true, versionProvider = FacecheckCli.Version.class,
         description = "Three-factor identity verification (name + ID number + face photo) on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, ConfigCommand.class, ValidateCommand.class,
-                SimulateCommand.class, BrokerCommand.class, TopicsCommand.class, SendCommand.class,
-                ResultsCommand.class, DlqCommand.class, ReplayCommand.class, KeysCommand.class, ResetCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, ValidateCommand.class, TopicsCommand.class,
+                SendCommand.class, ResultsCommand.class, DlqCommand.class, ReplayCommand.class, KeysCommand.class,
+                ResetCommand.class})
 public final class FacecheckCli implements Runnable {
+
+    /**
+     * The local stack's commands, named rather than listed in {@code subcommands}: the production image's jar
+     * (facecheck-streams-worker.jar) leaves them out with the embedded broker and the simulator they start, and a
+     * class named in the annotation would fail every command there. Each is registered when its class is present.
+     */
+    private static final List<String> LOCAL_STACK_COMMANDS = List.of(
+            "com.facecheck.cli.DemoCommand", "com.facecheck.cli.SimulateCommand", "com.facecheck.cli.BrokerCommand");
 
     /** Exit code for a mistake in how the command was called. */
     public static final int USAGE = 2;
@@ -67,6 +76,10 @@ public final class FacecheckCli implements Runnable {
     static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
                        Supplier<StopSignal> stops) {
         CommandLine cli = new CommandLine(new FacecheckCli(environment, stops));
+        for (String name : LOCAL_STACK_COMMANDS) {
+            localCommand(name).ifPresent(cli::addSubcommand);
+        }
+        cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, ignored) -> {
@@ -85,6 +98,14 @@ public final class FacecheckCli implements Runnable {
             return FAILED;
         });
         return cli.execute(args);
+    }
+
+    private static Optional<Class<?>> localCommand(String className) {
+        try {
+            return Optional.of(Class.forName(className));
+        } catch (ClassNotFoundException absentFromThisJar) {
+            return Optional.empty();
+        }
     }
 
     /** The version the build wrote. */
