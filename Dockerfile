@@ -2,8 +2,9 @@
 # The worker's image: built with the Maven wrapper, run on a JRE, as a non-root user, on a read-only root file
 # system (the state directory and /tmp are volumes). docs/kubernetes.md and docs/quickstart-compose.md use it.
 #
-# The jar still holds the embedded broker and the simulator (a split into a jar of their own is pending), so the
-# image serves `simulate` too: docker-compose.yml runs the simulator from it.
+# Two images. The default (last) stage, the production one, holds facecheck-streams-worker.jar: the worker's commands
+# without the embedded broker, the simulator and the demo. `--target simulator` builds the same image with the full
+# jar instead, whose `simulate` docker-compose.yml's simulator service runs; nothing in production needs it.
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
@@ -14,7 +15,7 @@ RUN ./mvnw -B -q dependency:go-offline
 COPY src src
 RUN ./mvnw -B -q -Dmaven.test.skip=true package
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17-jre AS base
 # A fixed uid/gid, so that Kubernetes' runAsUser/fsGroup and the volumes' owners can name it.
 RUN groupadd --system --gid 10001 facecheck \
     && useradd --system --uid 10001 --gid facecheck --no-create-home --home-dir /nonexistent \
@@ -23,7 +24,6 @@ RUN groupadd --system --gid 10001 facecheck \
     && chown -R facecheck:facecheck /var/lib/facecheck
 # /var/lib/facecheck/secrets exists owned by the user because a named volume mounted there takes the owner of the
 # image's folder: docker-compose.yml's one-shot service writes the local stack's secrets into it.
-COPY --from=build /src/target/facecheck-streams.jar /opt/facecheck/facecheck-streams.jar
 USER 10001:10001
 WORKDIR /var/lib/facecheck
 ENV FACECHECK_STREAMS_STATE_DIR=/var/lib/facecheck/state
@@ -40,3 +40,12 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "-jar", "/opt/facecheck/facecheck-streams.jar"]
 CMD ["run"]
+
+# The local stack's image: every command, the simulator's among them. The jar keeps the production image's path, so
+# that the entrypoint and compose's commands are the same for both.
+FROM base AS simulator
+COPY --from=build /src/target/facecheck-streams.jar /opt/facecheck/facecheck-streams.jar
+
+# The production image, the default target: the worker's jar only.
+FROM base AS worker
+COPY --from=build /src/target/facecheck-streams-worker.jar /opt/facecheck/facecheck-streams.jar

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,8 +37,8 @@ class DeploymentManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path BASE = K8S.resolve("base");
     private static final Path PRODUCTION = K8S.resolve("overlays/production");
-    /** Services of docker-compose.yml that run the worker's image. */
-    private static final String IMAGE = "facecheck-streams:local";
+    /** Services of docker-compose.yml that run one of the Dockerfile's images: the production one, or the full jar's. */
+    private static final Set<String> IMAGES = Set.of("facecheck-streams:local", "facecheck-streams-simulator:local");
     /** Stand-ins for the values Kubernetes gives a pod through the downward API. */
     private static final Map<String, String> FIELD_VALUES = Map.of("metadata.name", "facecheck-0",
             "metadata.namespace", "facecheck");
@@ -112,6 +113,22 @@ class DeploymentManifestsTest {
         assertThat(dockerfile).contains("EXPOSE " + WorkerConfig.DEFAULTS.http().port())
                 .contains("${" + ConfigKeys.environmentVariable("http.port") + ":-" + WorkerConfig.DEFAULTS.http().port()
                         + "}").contains("GET " + HttpSurface.LIVE + " ").contains("USER 10001");
+    }
+
+    /** The production image is the Dockerfile's default, last stage; only compose's simulator needs the full jar. */
+    @Test
+    void onlyTheSimulatorRunsTheFullJarsImage() throws IOException {
+        List<String> stages = Files.readString(DOCKERFILE).lines().filter(line -> line.startsWith("FROM ")).toList();
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertThat(stages.get(stages.size() - 1)).endsWith(" AS worker");
+        assertThat(dockerfile.substring(dockerfile.lastIndexOf("\nFROM ")))
+                .contains("COPY --from=build /src/target/facecheck-streams-worker.jar ");
+        Map<String, JsonNode> services = composeServices();
+        assertThat(services).allSatisfy((name, service) -> assertThat(service.path("build").path("target").asText())
+                .as(name).isEqualTo(name.equals("simulator") ? "simulator" : ""));
+        String simulatorStage = dockerfile.substring(dockerfile.indexOf(" AS simulator\n"));
+        assertThat(simulatorStage.substring(0, simulatorStage.indexOf("\nFROM ")))
+                .contains("COPY --from=build /src/target/facecheck-streams.jar ");
     }
 
     @Test
@@ -231,7 +248,7 @@ class DeploymentManifestsTest {
     private static Map<String, JsonNode> composeServices() throws IOException {
         Map<String, JsonNode> services = new LinkedHashMap<>();
         read(COMPOSE).path("services").fields().forEachRemaining(e -> {
-            if (IMAGE.equals(e.getValue().path("image").asText())) {
+            if (IMAGES.contains(e.getValue().path("image").asText())) {
                 services.put(e.getKey(), e.getValue());
             }
         });
