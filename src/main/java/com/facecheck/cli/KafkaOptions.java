@@ -72,6 +72,18 @@ final class KafkaOptions {
         return withSettings(() -> Admin.create(p));
     }
 
+    /** An admin client that has reached the cluster: an unreachable cluster or wrong settings fail here, as themselves. */
+    Admin reachedAdmin() {
+        Admin admin = admin();
+        try {
+            topics(admin);
+            return admin;
+        } catch (RuntimeException e) {
+            admin.close();
+            throw e;
+        }
+    }
+
     /** Creates a client (or does what creates one): a setting Kafka refuses is the user's to fix. */
     <T> T withSettings(Supplier<T> creation) {
         try {

@@ -52,8 +52,7 @@ final class ResetCommand implements Callable<Integer> {
         KafkaOptions kafka = KafkaOptions.of(config.kafka());
         PrintWriter out = spec.commandLine().getOut();
         KafkaLogs.quiet();
-        try (Admin admin = kafka.admin()) {
-            kafka.topics(admin); // an unreachable cluster or wrong settings show here, as themselves
+        try (Admin admin = kafka.reachedAdmin()) {
             ApplicationReset.Plan plan = ApplicationReset.plan(admin, config);
             print(plan, kafka.bootstrapServers(), out);
             if (dryRun) {

@@ -70,8 +70,7 @@ final class TopicsCreateCommand implements Callable<Integer> {
                 Optional.ofNullable(retention), Optional.of(deadLetterRetention));
         KafkaLogs.quiet();
         TopicSetup.Report report;
-        try (Admin admin = kafka.admin()) {
-            kafka.topics(admin); // an unreachable cluster or wrong settings show here, as themselves
+        try (Admin admin = kafka.reachedAdmin()) {
             report = TopicSetup.create(admin, names, plan);
         } catch (ExecutionException | TimeoutException e) {
             throw kafka.failure("create topics", e);

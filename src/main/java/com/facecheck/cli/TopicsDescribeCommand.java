@@ -55,8 +55,7 @@ final class TopicsDescribeCommand implements Callable<Integer> {
         KafkaOptions kafka = KafkaOptions.of(config.kafka());
         KafkaLogs.quiet();
         TopicInventory.Inventory inventory;
-        try (Admin admin = kafka.admin()) {
-            kafka.topics(admin); // an unreachable cluster or wrong settings show here, as themselves
+        try (Admin admin = kafka.reachedAdmin()) {
             inventory = TopicInventory.read(admin, config, deadLetterRetention);
         } catch (ExecutionException | TimeoutException e) {
             throw kafka.failure("describe the topics", e);

@@ -16,6 +16,7 @@ import com.facecheck.testing.SyntheticDeadLetters;
 import com.facecheck.testing.TestIds;
 import com.facecheck.testing.TestImages;
 import com.facecheck.testing.TestTopics;
+import com.facecheck.testing.Traffic;
 import com.facecheck.topology.DeadLetters;
 import com.facecheck.topology.TopicNames;
 import java.io.PrintWriter;
@@ -28,14 +29,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,13 +139,11 @@ class ReplayAndDlqCommandsTest {
         Setup s = setup("rt-poison.");
         String idNumber = TestIds.idNumber(61_001);
         byte[] gbk = ("{\"name\":\"" + TestIds.name(61_001) + "\"}").getBytes(java.nio.charset.Charset.forName("GBK"));
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.requests(), 17,
-                    idNumber.getBytes(StandardCharsets.UTF_8), gbk, "not-a-request", T0, 0, CIPHER));
-            producer.send(SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.nameClaims(), 4,
-                    "claim".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8),
-                    "processing-failed", T0, 0, CIPHER));
-        }
+        s.send(List.of(SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.requests(), 17,
+                        idNumber.getBytes(StandardCharsets.UTF_8), gbk, "not-a-request", T0, 0, CIPHER),
+                SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.nameClaims(), 4,
+                        "claim".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8),
+                        "processing-failed", T0, 0, CIPHER)));
 
         CliRun run = s.replay("--from", s.names.poisonDeadLetters());
 
@@ -177,10 +172,8 @@ class ReplayAndDlqCommandsTest {
         s.send(List.of(s.retryable(0, "provider-unavailable", T0.plusSeconds(30), 0),
                 s.retryable(1, "provider-unavailable", T0, 1),
                 s.retryable(2, "internal-error", T0.plusSeconds(90), 0)));
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.requests(), 3,
-                    null, "not json".getBytes(StandardCharsets.UTF_8), "not-a-request", T0.plusSeconds(5), 0, CIPHER));
-        }
+        s.send(List.of(SyntheticDeadLetters.poison(s.names.poisonDeadLetters(), s.names.requests(), 3,
+                null, "not json".getBytes(StandardCharsets.UTF_8), "not-a-request", T0.plusSeconds(5), 0, CIPHER)));
         String keyId = Integer.toUnsignedString(KEYSET.primaryId());
 
         CliRun withoutKeyset = CliRun.withEnvironment(Map.of(), "dlq", "--bootstrap-servers",
@@ -323,9 +316,7 @@ class ReplayAndDlqCommandsTest {
         }
 
         void send(List<ProducerRecord<byte[], byte[]>> records) {
-            try (KafkaProducer<byte[], byte[]> producer = producer()) {
-                records.forEach(producer::send);
-            }
+            Traffic.sendAll(KafkaBroker.bootstrapServers(), records);
         }
 
         CliRun replay(String... options) {
@@ -355,11 +346,5 @@ class ReplayAndDlqCommandsTest {
         TopicSetup.createMissing(KafkaBroker.bootstrapServers(), names, 1, (short) 1);
         Path config = Files.writeString(dir.resolve(prefix + "yaml"), TestTopics.yaml(names));
         return new Setup(names, config);
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }
