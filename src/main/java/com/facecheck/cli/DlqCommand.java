@@ -46,12 +46,7 @@ final class DlqCommand implements Callable<Integer> {
         OperationsConfig config = worker.load(cli.environment()).operations();
         KafkaOptions kafka = KafkaOptions.of(config.kafka());
         TopicNames names = config.topics();
-        Optional<Keyset> keyset;
-        try {
-            keyset = Keyset.fromEnvironment(cli.environment());
-        } catch (IllegalArgumentException e) {
-            throw new CliError(e.getMessage());
-        }
+        Optional<Keyset> keyset = cli.keyset();
         List<String> topics = List.of(names.retryableDeadLetters(), names.poisonDeadLetters(),
                 names.parkedDeadLetters());
         KafkaLogs.quiet();

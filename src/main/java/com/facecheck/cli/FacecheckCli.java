@@ -2,6 +2,7 @@ package com.facecheck.cli;
 
 import com.facecheck.app.BuildVersion;
 import com.facecheck.app.ConfigException;
+import com.facecheck.crypto.Keyset;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,15 @@ public final class FacecheckCli implements Runnable {
 
     Map<String, String> environment() {
         return environment;
+    }
+
+    /** The keyset the environment gives ({@code FACECHECK_KEYSET} or its file); a wrong one is the user's to fix. */
+    Optional<Keyset> keyset() {
+        try {
+            return Keyset.fromEnvironment(environment);
+        } catch (IllegalArgumentException e) {
+            throw new CliError(e.getMessage());
+        }
     }
 
     /** Listening from now on: take it before starting what the stop must close. */

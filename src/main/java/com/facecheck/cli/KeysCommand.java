@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,12 +144,8 @@ final class KeysCommand implements Runnable {
         }
 
         private Keyset fromEnvironment() {
-            try {
-                return Keyset.fromEnvironment(keys.cli.environment()).orElseThrow(() -> new CliError("no keyset:"
-                        + " name a keyset FILE, or set " + Keyset.ENV + " or " + Keyset.ENV + Credentials.FILE_SUFFIX));
-            } catch (IllegalArgumentException e) {
-                throw new CliError(e.getMessage());
-            }
+            return keys.cli.keyset().orElseThrow(() -> new CliError("no keyset: name a keyset FILE, or set "
+                    + Keyset.ENV + " or " + Keyset.ENV + Credentials.FILE_SUFFIX));
         }
     }
 

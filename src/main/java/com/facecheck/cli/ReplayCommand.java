@@ -189,13 +189,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Replays open what the worker sealed: without its keyset there is nothing to produce. */
     private Keyset keyset() {
-        try {
-            return Keyset.fromEnvironment(cli.environment()).orElseThrow(() -> new CliError("no keyset: a replay opens"
-                    + " the sealed dead letters with the keyset the worker sealed them with; set "
-                    + Keyset.ENV + Credentials.FILE_SUFFIX + " to its file (or " + Keyset.ENV + " to its content)."
-                    + " './facecheck dlq' shows the dead letters without it"));
-        } catch (IllegalArgumentException e) {
-            throw new CliError(e.getMessage());
-        }
+        return cli.keyset().orElseThrow(() -> new CliError("no keyset: a replay opens the sealed dead letters with"
+                + " the keyset the worker sealed them with; set " + Keyset.ENV + Credentials.FILE_SUFFIX
+                + " to its file (or " + Keyset.ENV + " to its content). './facecheck dlq' shows the dead letters"
+                + " without it"));
     }
 }

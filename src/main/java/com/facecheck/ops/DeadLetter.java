@@ -4,11 +4,9 @@ import com.facecheck.contract.Json;
 import com.facecheck.crypto.SealedRequest;
 import com.facecheck.topology.DeadLetters;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -33,16 +31,16 @@ public record DeadLetter(String topic, int partition, long offset, String reason
         String reasonCode = DeadLetters.reasonCode(headers);
         Instant failedAt = failedAt(headers, r.timestamp());
         int replayCount = DeadLetters.replayCount(headers);
-        String sourceTopic = text(headers, DeadLetters.SOURCE_TOPIC);
+        String sourceTopic = DeadLetters.text(headers, DeadLetters.SOURCE_TOPIC);
         if (DeadLetters.sealedWhole(headers)) {
-            String keyId = text(headers, DeadLetters.SEALED_KEY_ID);
+            String keyId = DeadLetters.text(headers, DeadLetters.SEALED_KEY_ID);
             String unreadable = headers.lastHeader(DeadLetters.VALUE_LEFT_OUT) != null
                     ? "the dead letter was written without the record's value (too large): read it at its source offset"
                     : null;
             return new DeadLetter(r.topic(), r.partition(), r.offset(), reasonCode, failedAt, replayCount, null,
                     keyId == null ? null : unsigned(keyId), true, sourceTopic, null, unreadable);
         }
-        String key = r.key() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) r.key();
+        String key = OutputLines.text(r.key());
         if (r.value() == null) {
             return new DeadLetter(r.topic(), r.partition(), r.offset(), reasonCode, failedAt, replayCount, key, null,
                     false, sourceTopic, null, "the dead letter has no value");
@@ -68,7 +66,7 @@ public record DeadLetter(String topic, int partition, long offset, String reason
     }
 
     private static Instant failedAt(Headers headers, long timestamp) {
-        String text = text(headers, DeadLetters.FAILED_AT);
+        String text = DeadLetters.text(headers, DeadLetters.FAILED_AT);
         if (text != null) {
             try {
                 return Instant.parse(text.strip());
@@ -85,10 +83,5 @@ public record DeadLetter(String topic, int partition, long offset, String reason
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    private static String text(Headers headers, String key) {
-        Header header = headers.lastHeader(key);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -56,7 +56,7 @@ public final class OutputLines {
     }
 
     /** A key as text: the worker's keys are request ids, which readers may get as bytes. */
-    private static String text(Object key) {
+    static String text(Object key) {
         return key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) key;
     }
 

@@ -3,6 +3,7 @@ package com.facecheck.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -62,18 +63,17 @@ public final class DeadLetters {
 
     /** The reason code the headers give, as dead-letter metrics count it. */
     public static String reasonCode(Headers headers) {
-        var header = headers.lastHeader(REASON_CODE);
-        return header == null || header.value() == null ? "none" : new String(header.value(), StandardCharsets.UTF_8);
+        return Objects.requireNonNullElse(text(headers, REASON_CODE), "none");
     }
 
     /** The replay count a request carries, 0 when it was never replayed or the header is unreadable. */
     public static int replayCount(Headers headers) {
-        var header = headers.lastHeader(REPLAY_COUNT);
-        if (header == null || header.value() == null) {
+        String count = text(headers, REPLAY_COUNT);
+        if (count == null) {
             return 0;
         }
         try {
-            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).strip()));
+            return Math.max(0, Integer.parseInt(count.strip()));
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -92,13 +92,18 @@ public final class DeadLetters {
      * read, as the source headers say, so that a sealed copy moved to another dead letter does not open there.
      */
     public static String poisonContext(Headers headers, String part) {
-        return "poison " + text(headers, SOURCE_TOPIC) + "-" + text(headers, SOURCE_PARTITION) + "@"
-                + text(headers, SOURCE_OFFSET) + " " + part;
+        return "poison " + sourceText(headers, SOURCE_TOPIC) + "-" + sourceText(headers, SOURCE_PARTITION) + "@"
+                + sourceText(headers, SOURCE_OFFSET) + " " + part;
     }
 
-    private static String text(Headers headers, String key) {
+    private static String sourceText(Headers headers, String key) {
+        return Objects.requireNonNullElse(text(headers, key), "");
+    }
+
+    /** The last header {@code key} as UTF-8 text; null when there is none or it has no value. */
+    public static String text(Headers headers, String key) {
         var header = headers.lastHeader(key);
-        return header == null || header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     static void putSource(Headers headers, String topic, int partition, long offset) {
