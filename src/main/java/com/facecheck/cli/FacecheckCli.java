@@ -20,12 +20,13 @@ import picocli.CommandLine.Command;
 public final class FacecheckCli implements Runnable {
 
     /**
-     * The local stack's commands, named rather than listed in {@code subcommands}: the production image's jar
-     * (facecheck-streams-worker.jar) leaves them out with the embedded broker and the simulator they start, and a
+     * The local stack's commands and the bench, named rather than listed in {@code subcommands}: the production
+     * image's jar (facecheck-streams-worker.jar) leaves them out with the embedded broker and the simulator they start, and a
      * class named in the annotation would fail every command there. Each is registered when its class is present.
      */
     private static final List<String> LOCAL_STACK_COMMANDS = List.of(
-            "com.facecheck.cli.DemoCommand", "com.facecheck.cli.SimulateCommand", "com.facecheck.cli.BrokerCommand");
+            "com.facecheck.cli.DemoCommand", "com.facecheck.cli.SimulateCommand", "com.facecheck.cli.BrokerCommand",
+            "com.facecheck.cli.BenchCommand");
 
     /** Exit code for a mistake in how the command was called. */
     public static final int USAGE = 2;

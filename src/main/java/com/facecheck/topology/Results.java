@@ -39,7 +39,7 @@ public final class Results {
     }
 
     /** Result 7 for a request rejected before any call; birthday, sex and region (when shown) from its ID number. */
-    VerificationResult local(VerificationRequest request, RequestValidation.Rejected rejection, Instant receivedAt,
+    public VerificationResult local(VerificationRequest request, RequestValidation.Rejected rejection, Instant receivedAt,
                              Instant completedAt) {
         IdNumber id = rejection.idNumber();
         return build(request, id == null ? null : id.normalized(), Outcome.INVALID_REQUEST, null, rejection.message(),
@@ -67,7 +67,7 @@ public final class Results {
                 completedAt);
     }
 
-    VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, int attempts,
+    public VerificationResult fromAnswer(VerificationRequest request, ProviderAnswer answer, int attempts,
                                   Instant receivedAt, Instant completedAt) {
         String by = VerificationResult.DECIDED_BY_PROVIDER;
         String providerId = answer.providerRequestId();

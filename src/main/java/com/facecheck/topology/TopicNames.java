@@ -86,6 +86,20 @@ public record TopicNames(
         return new TopicNames(DEFAULT_REQUESTS, Map.of(), DEFAULT_RETRYABLE, DEFAULT_POISON);
     }
 
+    /** Every topic behind {@code prefix}: the topics of one test or benchmark run, apart from every other's. */
+    public TopicNames withPrefix(String prefix) {
+        Map<Outcome, String> prefixed = new EnumMap<>(Outcome.class);
+        results.forEach((outcome, topic) -> prefixed.put(outcome, prefix + topic));
+        return new TopicNames(prefix + requests, prefixed, prefix + retryableDeadLetters, prefix + poisonDeadLetters,
+                prefix + parkedDeadLetters, prefix + audit, prefix + nameClaims, prefix + nameAnswers);
+    }
+
+    /** The same topics, reading requests from {@code topic}. */
+    public TopicNames withRequests(String topic) {
+        return new TopicNames(topic, results, retryableDeadLetters, poisonDeadLetters, parkedDeadLetters, audit,
+                nameClaims, nameAnswers);
+    }
+
     public String resultTopic(Outcome outcome) {
         return results.get(outcome);
     }

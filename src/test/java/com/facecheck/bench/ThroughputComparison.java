@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Throughput of the worker (calls in flight held in a store, the stream thread never waits) beside the usual
- * alternative, {@link SynchronousBaseline} (the stream thread waits for each answer), on the same input: N requests
+ * alternative, {@link SynchronousProcessor} (the stream thread waits for each answer), on the same input: N requests
  * from N distinct people, so that no cap, deduplication or per-person turn holds anything back, against the
  * simulator answering every call after 200 ms. The worker runs twice per round: as shipped, sealing the personal
  * data it writes to Kafka under its keyset, and with {@link PassThroughAead} in the keyset's place, which writes
@@ -204,7 +204,7 @@ public final class ThroughputComparison {
             // The key id of the keyset the encrypted worker seals under: records of exactly the same size.
             case UNENCRYPTED -> WorkerWithCipher.start(config,
                     new FieldCipher(new PassThroughAead(config.secrets().keyset().primaryId())));
-            case SYNC -> SynchronousBaseline.start(config);
+            case SYNC -> SynchronousProcessor.start(config);
         };
     }
 

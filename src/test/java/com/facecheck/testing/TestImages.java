@@ -1,7 +1,6 @@
 package com.facecheck.testing;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
+import com.facecheck.local.SyntheticPeople;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
@@ -19,10 +18,6 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Real image bytes made in the test, so no photo of anyone is ever checked in. */
 public final class TestImages {
@@ -40,51 +35,15 @@ public final class TestImages {
      * ±{@code noise} levels, so that it compresses like a camera photo rather than to almost nothing.
      */
     public static BufferedImage noisyPortrait(int width, int height, int noise, long seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(200, 210, 225));
-        g.fillRect(0, 0, width, height);
-        g.setColor(new Color(220, 180, 150));
-        g.fillOval(width / 4, height / 5, width / 2, height / 2);
-        g.dispose();
-        SplittableRandom random = new SplittableRandom(seed);
-        int[] row = new int[width];
-        for (int y = 0; y < height; y++) {
-            image.getRGB(0, y, width, 1, row, 0, width);
-            for (int x = 0; x < width; x++) {
-                int delta = random.nextInt(2 * noise + 1) - noise;
-                row[x] = shift(row[x], 16, delta) | shift(row[x], 8, delta) | shift(row[x], 0, delta);
-            }
-            image.setRGB(0, y, width, 1, row, 0, width);
-        }
-        return image;
-    }
-
-    private static int shift(int rgb, int bits, int delta) {
-        int channel = Math.max(0, Math.min(255, ((rgb >> bits) & 0xFF) + delta));
-        return channel << bits;
+        return SyntheticPeople.portrait(width, height, noise, seed);
     }
 
     public static byte[] jpeg(BufferedImage image, float quality) {
         return jpeg(new IIOImage(image, null, null), quality);
     }
 
-    /** An image or a bare raster (CMYK, which no colour model of the JDK holds) as a JPEG of that quality. */
     private static byte[] jpeg(IIOImage image, float quality) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            writer.write(null, image, param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
+        return SyntheticPeople.jpeg(image, quality);
     }
 
     public static byte[] png(BufferedImage image) {

@@ -2,8 +2,6 @@ package com.facecheck.testing;
 
 import com.facecheck.contract.Outcome;
 import com.facecheck.topology.TopicNames;
-import java.util.EnumMap;
-import java.util.Map;
 
 /** Topic names of one test, so that tests sharing the broker never read each other's records. */
 public final class TestTopics {
@@ -13,12 +11,7 @@ public final class TestTopics {
 
     /** The worker's default topics, each behind {@code prefix}. */
     public static TopicNames prefixed(String prefix) {
-        TopicNames defaults = TopicNames.defaults();
-        Map<Outcome, String> results = new EnumMap<>(Outcome.class);
-        defaults.results().forEach((outcome, topic) -> results.put(outcome, prefix + topic));
-        return new TopicNames(prefix + defaults.requests(), results, prefix + defaults.retryableDeadLetters(),
-                prefix + defaults.poisonDeadLetters(), prefix + defaults.parkedDeadLetters(), prefix + defaults.audit(),
-                prefix + defaults.nameClaims(), prefix + defaults.nameAnswers());
+        return TopicNames.defaults().withPrefix(prefix);
     }
 
     /** The topics section of a configuration file naming every topic of {@code names}. */

@@ -17,7 +17,7 @@ import java.time.Duration;
  * The provider simulator in its own process, as the provider is remote in production: its pauses must not stall
  * the worker being measured, nor the worker's pauses the simulator's clock. Driven over its admin endpoints.
  */
-final class SimulatorProcess implements AutoCloseable {
+public final class SimulatorProcess implements AutoCloseable {
 
     private final Process process;
     private final ProviderUrl url;
@@ -28,7 +28,7 @@ final class SimulatorProcess implements AutoCloseable {
     }
 
     /** Starts a simulator accepting {@code appCode} on a free port; returns once it answers. */
-    static SimulatorProcess start(String appCode) throws IOException, InterruptedException {
+    public static SimulatorProcess start(String appCode) throws IOException, InterruptedException {
         int port = freePort();
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName(), "simulate",
@@ -45,17 +45,17 @@ final class SimulatorProcess implements AutoCloseable {
         return simulator;
     }
 
-    ProviderUrl url() {
+    public ProviderUrl url() {
         return url;
     }
 
     /** Changes the simulator's behaviour, e.g. {@code {"latencyMillis":200}}. */
-    void behaviour(String json) throws IOException, InterruptedException {
+    public void behaviour(String json) throws IOException, InterruptedException {
         admin("PUT", "/admin/behaviour", json);
     }
 
     /** Its billing and call counters. */
-    JsonNode counters() throws IOException, InterruptedException {
+    public JsonNode counters() throws IOException, InterruptedException {
         return Json.MAPPER.readTree(admin("GET", "/admin/counters", null));
     }
 
