@@ -5,13 +5,11 @@ import com.facecheck.contract.VerificationRequest;
 import com.facecheck.crypto.FieldCipher;
 import com.facecheck.crypto.Keyset;
 import com.facecheck.crypto.SealedRequest;
-import com.facecheck.testing.TestImages;
 import com.facecheck.topology.CheckedRequest;
 import com.facecheck.topology.JsonSerde;
 import com.facecheck.topology.Pending;
 import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -62,12 +60,7 @@ public class SerdeBenchmark {
 
     @Setup
     public void makeRecords() {
-        String photo = TestImages.base64(TestImages.jpeg(TestImages.noisyPortrait(400, 500, 18, 1), 0.75f));
-        int photoBytes = Base64.getDecoder().decode(photo).length;
-        if (photoBytes < 35_000 || photoBytes > 48_000) {
-            // Guards against measuring something else after a change to the generated images.
-            throw new IllegalStateException("generated photo is " + photoBytes + " bytes, expected 35000..48000");
-        }
+        String photo = BenchPhotos.typical40kJpeg();
         VerificationRequest request = new VerificationRequest("3f2b8c1e-6d4a-4f0e-9b7a-2c5d8e1f0a93", "欧阳娜娜",
                 "35020319900101123X", photo, null, "consent-2024-000187", "mobile-onboarding",
                 Json.MAPPER.createObjectNode().put("channel", "app").put("branch", "0571"));
@@ -104,7 +97,7 @@ public class SerdeBenchmark {
             throw new IllegalStateException("the " + serde + " serdes do not read back what they wrote");
         }
         System.out.printf(Locale.ROOT, "%n%s: CheckedRequest %d bytes (photo %d bytes), Pending %d bytes%n",
-                serde, checkedBytes.length, photoBytes, pendingBytes.length);
+                serde, checkedBytes.length, BenchPhotos.bytes(photo), pendingBytes.length);
     }
 
     @Benchmark
