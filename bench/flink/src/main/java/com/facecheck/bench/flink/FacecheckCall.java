@@ -9,7 +9,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -65,8 +64,9 @@ final class FacecheckCall extends RichAsyncFunction<Request, Result> {
             resultFuture.complete(List.of(Result.of(request, Result.INVALID_REQUEST, null, 0)));
             return;
         }
-        Buffer body = Buffer.buffer("xm=" + form(request.name) + "&sfz=" + form(request.idNumber) + "&img="
-                + form(request.image));
+        FormBody form = new FormBody(request.image.length() + 256);
+        form.add("xm", request.name).add("sfz", request.idNumber).add("img", request.image);
+        Buffer body = form.toBuffer();
         client.postAbs(url).putHeaders(headers).timeout(callTimeoutMs).sendBuffer(body).onComplete(reply -> {
             Result result = reply.succeeded() ? answer(request, reply.result()) : Result.of(request, Result.FAILED, null, 1);
             resultFuture.complete(List.of(result));
@@ -95,7 +95,70 @@ final class FacecheckCall extends RichAsyncFunction<Request, Result> {
         return Result.of(request, Result.FAILED, null, 1);
     }
 
-    private static String form(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /**
+     * application/x-www-form-urlencoded in UTF-8, as {@link java.net.URLEncoder} writes it, straight into bytes:
+     * URLEncoder took a visible share of the task thread on a 40 KB base64 photo ('+' and '/' go its slow way).
+     */
+    static final class FormBody {
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+        private byte[] bytes;
+        private int size;
+
+        FormBody(int expected) {
+            bytes = new byte[expected * 3 / 2];
+        }
+
+        FormBody add(String name, String value) {
+            if (size > 0) {
+                put((byte) '&');
+            }
+            encode(name);
+            put((byte) '=');
+            encode(value);
+            return this;
+        }
+
+        private void encode(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+                        || c == '.' || c == '*') {
+                    put((byte) c);
+                } else if (c == ' ') {
+                    put((byte) '+');
+                } else if (c < 0x80) {
+                    percent(c);
+                } else {
+                    int end = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                            ? i + 2 : i + 1;
+                    for (byte b : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                        percent(b & 0xff);
+                    }
+                    i = end - 1;
+                }
+            }
+        }
+
+        private void percent(int b) {
+            put((byte) '%');
+            put(HEX[b >> 4]);
+            put(HEX[b & 0xf]);
+        }
+
+        private void put(byte b) {
+            if (size == bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[size++] = b;
+        }
+
+        Buffer toBuffer() {
+            return Buffer.buffer(java.util.Arrays.copyOf(bytes, size));
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, 0, size, StandardCharsets.US_ASCII);
+        }
     }
 }
