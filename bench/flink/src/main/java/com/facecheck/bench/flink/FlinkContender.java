@@ -42,11 +42,13 @@ public final class FlinkContender {
             return;
         }
         HeapStats.start(options.statsFile);
-        Path checkpoints = Files.createTempDirectory("facecheck-bench-flink-checkpoints-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(checkpoints), "delete-checkpoints"));
+        // One temp folder for everything Flink writes (its 21 MB RPC jar, uploads, checkpoints), gone on SIGTERM.
+        Path scratch = Files.createTempDirectory("facecheck-bench-flink-");
+        Path checkpoints = Files.createDirectories(scratch.resolve("checkpoints"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch), "delete-scratch"));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism,
-                configuration(options, checkpoints));
+                configuration(options, scratch, checkpoints));
         env.enableCheckpointing(options.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(Integer.MAX_VALUE);
 
@@ -78,8 +80,10 @@ public final class FlinkContender {
     }
 
     /** A small mini-cluster: slots = parallelism, little network and managed memory, REST on loopback only. */
-    private static Configuration configuration(Options options, Path checkpoints) {
+    private static Configuration configuration(Options options, Path scratch, Path checkpoints) {
         Configuration conf = new Configuration();
+        conf.setString("io.tmp.dirs", scratch.toString());
+        conf.setString("web.tmpdir", scratch.toString());
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, options.parallelism);
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("16m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("16m"));
@@ -97,11 +101,21 @@ public final class FlinkContender {
         return conf;
     }
 
+    /** Deletes the folder, trying again for a while: Flink's own shutdown may still be writing into it. */
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
+        for (int attempt = 0; attempt < 20 && Files.exists(root); attempt++) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // files vanished under the walk: look again
+            }
+            if (Files.exists(root)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         }
     }
 }
