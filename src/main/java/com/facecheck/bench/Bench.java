@@ -41,7 +41,6 @@ public final class Bench {
     private static final String APP_CODE = "bench-appcode";
     private static final String BACKLOG_TOPIC = "bench.requests";
     private static final Duration FIRST_RESULT_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration STALL = Duration.ofSeconds(3);
     private static final Duration DRAIN = Duration.ofSeconds(2);
     /** A latency run gives up on requests still without a result after this long without any. */
     private static final Duration QUIET_END = Duration.ofSeconds(30);
@@ -51,6 +50,11 @@ public final class Bench {
     private final BenchSettings settings;
     private final PrintWriter progress;
     private final BenchInput input = new BenchInput();
+    /** The people a latency run has sent a request of, and its requests that came after another of the same person's. */
+    private final Set<Long> personsSent = ConcurrentHashMap.newKeySet();
+    private final Set<String> laterOfPerson = ConcurrentHashMap.newKeySet();
+    /** Requests sent while warming up: one sent again later is not timed from its second send. */
+    private final Set<String> warmUpIds = ConcurrentHashMap.newKeySet();
 
     Bench(BenchSettings settings, PrintWriter progress) {
         this.settings = settings;
@@ -62,10 +66,12 @@ public final class Bench {
      *
      * @param rounds      null for the mode's own
      * @param contenders  contender keys: facecheck, synchronous, plain, flink
+     * @param scenarios   labels of the steady-state scenarios to run; empty for all of the mode's
      * @throws IllegalArgumentException naming a contender that does not exist
      */
     public static void run(boolean full, Integer rounds, List<String> contenders, long commitIntervalMillis,
-                           boolean profile, Path flinkJar, Path json, Path charts, PrintWriter out) throws Exception {
+                           boolean profile, List<String> scenarios, Path flinkJar, Path json, Path charts,
+                           PrintWriter out) throws Exception {
         List<Contender> chosen = contenders.stream().map(Contender::ofKey).distinct().toList();
         Path work = Files.createTempDirectory("facecheck-bench-");
         BenchSettings settings = full
@@ -73,6 +79,9 @@ public final class Bench {
                 : BenchSettings.quick(chosen, commitIntervalMillis, profile, flinkJar, work);
         if (rounds != null && !full) {
             settings = settings.withRounds(rounds);
+        }
+        if (!scenarios.isEmpty()) {
+            settings = settings.onlyScenarios(scenarios);
         }
         out.println("each run's output (and with --profile its JFR recording) is kept under " + work);
         BenchReport report = new Bench(settings, out).run();
@@ -193,7 +202,7 @@ public final class Bench {
                             until = now;
                             break;
                         }
-                        if (now - lastProgress > STALL.toNanos()) {
+                        if (now - lastProgress > stall(scenario).toNanos()) {
                             ranOut = true;
                             until = lastProgress;
                             break;
@@ -227,12 +236,16 @@ public final class Bench {
         long base = LATENCY_PEOPLE + round * 200_000L + contender.ordinal() * 40_000L;
         int measured = (int) Math.max(20, Math.round(rate * settings.latencyRun().toSeconds()));
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        personsSent.clear();
+        laterOfPerson.clear();
+        warmUpIds.clear();
         try (SimulatorProcess simulator = SimulatorProcess.start(APP_CODE);
              KafkaProducer<byte[], byte[]> producer = BenchInput.producer(bootstrap)) {
             simulator.behaviour(scenario.simulatorBehaviour());
             Map<String, Long> bytesBefore = BrokerBytes.byTopic(admin);
             try (ResultWatch watch = new ResultWatch(bootstrap, topics.outputs(), true)) {
                 long sentRecords;
+                long launched = System.nanoTime();
                 try (ContenderProcess process = launchProcess(contender,
                         launch(bootstrap, topics, id, simulator, scenario, dir))) {
                     sentRecords = sendAndWatch(process, contender, watch, producer, topics.requests(), base, measured,
@@ -240,6 +253,7 @@ public final class Bench {
                 }
                 drain(watch);
                 List<Long> total = new ArrayList<>();
+                List<Long> firstOfPerson = new ArrayList<>();
                 List<Long> toDecision = new ArrayList<>();
                 List<Long> afterDecision = new ArrayList<>();
                 int lost = 0;
@@ -250,6 +264,9 @@ public final class Bench {
                         continue;
                     }
                     total.add(seen - sent.getValue());
+                    if (!laterOfPerson.contains(sent.getKey())) {
+                        firstOfPerson.add(seen - sent.getValue());
+                    }
                     Long decided = watch.decidedAtMillis().get(sent.getKey());
                     if (decided != null) {
                         toDecision.add(decided - sent.getValue());
@@ -257,8 +274,10 @@ public final class Bench {
                     }
                 }
                 long bytes = BrokerBytes.written(bytesBefore, BrokerBytes.byTopic(admin), topics.requests());
-                return new LatencyRun(contender, scenario, round, rate, sentAt.size(), lost,
-                        Percentiles.of(total), Percentiles.of(toDecision), Percentiles.of(afterDecision),
+                return new LatencyRun(contender, scenario, round, (watch.firstNanos() - launched) / 1e9, rate,
+                        sentAt.size(), lost,
+                        Percentiles.of(total), Percentiles.of(firstOfPerson), Percentiles.of(toDecision),
+                        Percentiles.of(afterDecision),
                         (double) calls(simulator.counters()) / sentRecords, (double) bytes / sentRecords);
             }
         } finally {
@@ -299,6 +318,14 @@ public final class Bench {
         return first + measured;
     }
 
+    /**
+     * How long without a new result means the backlog ran out: 3 s, or twice the slowest call, since a synchronous
+     * processor (and Flink, between checkpoints) waits out every call in the long tail.
+     */
+    static Duration stall(Scenario scenario) {
+        return Duration.ofMillis(Math.max(3_000, 2 * (scenario.latencyMillis() + scenario.tailMillis())));
+    }
+
     private static boolean allSeen(ResultWatch watch, Map<String, Long> sentAt) {
         return watch.seenAtMillis().keySet().containsAll(sentAt.keySet());
     }
@@ -328,8 +355,12 @@ public final class Bench {
     private Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, long base, long i,
                                         Map<String, Long> sentAt) {
         long now = System.currentTimeMillis();
-        if (sentAt != null) {
-            sentAt.putIfAbsent(BenchInput.requestId(base, i), now);
+        String requestId = BenchInput.requestId(base, i);
+        boolean newPerson = personsSent.add(BenchInput.person(base, i));
+        if (sentAt == null) {
+            warmUpIds.add(requestId);
+        } else if (!warmUpIds.contains(requestId) && sentAt.putIfAbsent(requestId, now) == null && !newPerson) {
+            laterOfPerson.add(requestId);
         }
         return producer.send(new ProducerRecord<>(topic, (int) (i % PARTITIONS), now, null, input.request(base, i)));
     }

@@ -29,7 +29,7 @@ final class BenchReport {
                      int maxCallsInFlight, long peakHeapBytes, long peakRssBytes) {
 
         String line() {
-            return String.format(Locale.ROOT, "round %d %-20s %-22s first result %.2f s, %.1f results/s over %d"
+            return String.format(Locale.ROOT, "round %d %-20s %-22s first result %.2f s (backlog waiting), %.1f results/s over %d"
                             + " in %.1f s%s, %.2f CPU s/1000, %.1f calls/s (busiest second %d, %d in flight at most),"
                             + " heap %.0f MB, RSS %.0f MB", round,
                     scenario.label(), contender.label(), firstResultSeconds, requestsPerSecond, windowResults,
@@ -44,9 +44,13 @@ final class BenchReport {
      * read_committed consumer; {@code toDecision} ends when the contender decided it, {@code afterDecision} is the
      * rest (the output commit). Both only where the result says when it was decided. Every request sent is answered
      * before the contender stops, so provider calls and Kafka bytes (all topics but the requests') divide exactly.
+     * It starts on an empty request topic, fed one request at a time until its first result: the time to that
+     * result is what a deploy or an autoscaler waits for. {@code firstOfPerson} leaves out the requests that came
+     * after another of the same person's, which the worker serves one after the other (its caps are exact).
      */
-    record LatencyRun(Contender contender, Scenario scenario, int round, double ratePerSecond, int requests, int lost,
-                      Percentiles total, Percentiles toDecision, Percentiles afterDecision, double callsPerRequest,
+    record LatencyRun(Contender contender, Scenario scenario, int round, double firstResultSeconds,
+                      double ratePerSecond, int requests, int lost, Percentiles total, Percentiles firstOfPerson,
+                      Percentiles toDecision, Percentiles afterDecision, double callsPerRequest,
                       double kafkaBytesPerRequest) {
 
         /** What the contender added over the provider's own latency. */
@@ -55,11 +59,14 @@ final class BenchReport {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "round %d %-20s latency at %.1f requests/s: %d requests, %d without a"
-                            + " result, p50 %.0f p99 %.0f max %.0f ms (added p50 %.0f p99 %.0f); to the decision p50 %.0f"
+            return String.format(Locale.ROOT, "round %d %-20s first result %.2f s; latency at %.1f requests/s: %d"
+                            + " requests, %d without a"
+                            + " result, p50 %.0f p99 %.0f max %.0f ms (added p50 %.0f p99 %.0f; a person's first request"
+                            + " p99 %.0f); to the decision p50 %.0f"
                             + " p99 %.0f, after it p50 %.0f p99 %.0f ms; %.3f calls and %.1f KB to Kafka per request",
-                    round, contender.label(), ratePerSecond, requests, lost, total.p50(), total.p99(), total.max(),
-                    added().p50(), added().p99(), toDecision.p50(), toDecision.p99(), afterDecision.p50(),
+                    round, contender.label(), firstResultSeconds, ratePerSecond, requests, lost, total.p50(), total.p99(), total.max(),
+                    added().p50(), added().p99(), firstOfPerson.p99(), toDecision.p50(), toDecision.p99(),
+                    afterDecision.p50(),
                     afterDecision.p99(), callsPerRequest, kafkaBytesPerRequest / 1024);
         }
     }
@@ -78,6 +85,14 @@ final class BenchReport {
         this.photoBytes = photoBytes;
         this.steady = List.copyOf(steady);
         this.latency = List.copyOf(latency);
+    }
+
+    List<SteadyRun> steady() {
+        return steady;
+    }
+
+    List<LatencyRun> latency() {
+        return latency;
     }
 
     /** The median of a figure over the rounds of one contender in one scenario; NaN when it did not run. */
@@ -137,8 +152,8 @@ final class BenchReport {
         targets.add(at("steady state / plain consumer", ratios.get("facecheck/plain"), 0.9));
         targets.add(new Target("steady state / Flink Async I/O", ratios.get("facecheck/flink"), "> 1",
                 ratios.get("facecheck/flink") > 1));
-        targets.add(atMost("start to first result, s",
-                median(Contender.FACECHECK, headline, SteadyRun::firstResultSeconds), 2));
+        targets.add(atMost("start to first result, s", latencyMedian(Contender.FACECHECK,
+                LatencyRun::firstResultSeconds), 2));
         targets.add(atMost("added latency p99 at half of the peak, ms",
                 latencyMedian(Contender.FACECHECK, r -> r.added().p99()), 300));
         if (settings.rateScenario() != null) {
@@ -169,7 +184,7 @@ final class BenchReport {
         out.printf(Locale.ROOT, "%nSteady state, medians of %d round(s); photos %.1f KB%n", settings.rounds(),
                 photoBytes / 1024.0);
         out.printf(Locale.ROOT, "%-22s %-20s %9s %8s %9s %9s %8s %8s%n", "scenario", "contender", "results/s",
-                "first s", "CPU s/1k", "calls/s", "heap MB", "RSS MB");
+                "1st (bl)", "CPU s/1k", "calls/s", "heap MB", "RSS MB");
         List<Scenario> scenarios = new ArrayList<>(settings.scenarios());
         if (settings.rateScenario() != null) {
             scenarios.add(settings.rateScenario());
@@ -188,17 +203,20 @@ final class BenchReport {
                         median(contender, scenario, r -> r.peakRssBytes() / MB));
             }
         }
+        out.println("1st (bl): seconds from launch to the first result, the backlog waiting; CPU s/1k: CPU seconds"
+                + " of the contender's process per 1,000 results in the window");
         out.printf(Locale.ROOT, "%nLatency at half of each contender's peak, %s, ms (added = over the provider's %.0f"
                 + " ms)%n", settings.latencyScenario().label(), settings.latencyScenario().meanProviderMillis());
-        out.printf(Locale.ROOT, "%-20s %9s %6s %6s %6s %9s %9s %8s %8s %8s %8s %9s %7s%n", "contender", "requests/s",
-                "p50", "p99", "max", "added p50", "added p99", "dec. p50", "dec. p99", "post p50", "post p99",
+        out.printf(Locale.ROOT, "%-20s %7s %9s %6s %6s %6s %9s %9s %8s %8s %8s %8s %9s %7s%n", "contender", "first s",
+                "requests/s", "p50", "p99", "max", "added p50", "added p99", "dec. p50", "dec. p99", "post p50", "post p99",
                 "calls/req", "KB/req");
         for (Contender contender : settings.contenders()) {
             if (latency.stream().noneMatch(r -> r.contender() == contender)) {
                 continue;
             }
-            out.printf(Locale.ROOT, "%-20s %9.1f %6.0f %6.0f %6.0f %9.0f %9.0f %8.0f %8.0f %8.0f %8.0f %9.3f %7.1f%n",
-                    contender.label(), latencyMedian(contender, LatencyRun::ratePerSecond),
+            out.printf(Locale.ROOT, "%-20s %7.2f %9.1f %6.0f %6.0f %6.0f %9.0f %9.0f %8.0f %8.0f %8.0f %8.0f %9.3f %7.1f%n",
+                    contender.label(), latencyMedian(contender, LatencyRun::firstResultSeconds),
+                    latencyMedian(contender, LatencyRun::ratePerSecond),
                     latencyMedian(contender, r -> r.total().p50()), latencyMedian(contender, r -> r.total().p99()),
                     latencyMedian(contender, r -> r.total().max()), latencyMedian(contender, r -> r.added().p50()),
                     latencyMedian(contender, r -> r.added().p99()), latencyMedian(contender, r -> r.toDecision().p50()),
@@ -208,6 +226,8 @@ final class BenchReport {
                     latencyMedian(contender, LatencyRun::callsPerRequest),
                     latencyMedian(contender, LatencyRun::kafkaBytesPerRequest) / 1024);
         }
+        out.println("first s: from launch to the first result, requests arriving one at a time; dec.: to the"
+                + " decision (input, repartition, claims, the call); post: after it (the output commit)");
         out.printf(Locale.ROOT, "%nTargets (ideal at %s: %.1f results/s)%n", settings.latencyScenario().label(), ideal());
         for (Target target : targets()) {
             out.printf(Locale.ROOT, "  %-4s %-55s %10.3f  %s%n", Double.isNaN(target.value()) ? "n/a"

@@ -25,22 +25,34 @@ record BenchSettings(boolean full, int rounds, List<Contender> contenders, List<
     static BenchSettings quick(List<Contender> contenders, long commitIntervalMillis, boolean profile, Path flinkJar,
                                Path workDir) {
         Scenario headline = Scenario.of(200, 256);
-        return new BenchSettings(false, 1, contenders, List.of(headline), headline, headline.rateLimited(100),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), 2_000, 4_000, Duration.ofSeconds(6),
+        return new BenchSettings(false, 1, contenders, List.of(headline), headline, headline.rateLimited(50),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 2_000, 3_000, Duration.ofSeconds(5),
                 commitIntervalMillis, profile, flinkJar, workDir);
     }
 
     /**
      * The documented figures: 200 ms at 64, 256 and 1,024 calls in flight; the CPU ceiling (0 ms); 1 s with a long
-     * tail (5 % of calls 4 s longer); a window of 30 s or 10,000 results after a 5 s warm-up.
+     * tail (5 % of calls 4 s longer); a window of 30 s or 10,000 results after a 20 s warm-up, which a fresh JVM
+     * spends compiling (its JIT took half of the worker's CPU in its first 15 s).
      */
     static BenchSettings full(int rounds, List<Contender> contenders, long commitIntervalMillis, boolean profile,
                               Path flinkJar, Path workDir) {
         Scenario headline = Scenario.of(200, 256);
         return new BenchSettings(true, rounds, contenders, List.of(Scenario.of(200, 64), headline,
                 Scenario.of(200, 1024), Scenario.of(0, 256), Scenario.of(1000, 1024).withTail(0.05, 4000)),
-                headline, headline.rateLimited(200), Duration.ofSeconds(5), Duration.ofSeconds(30), 10_000, 20_000,
+                headline, headline.rateLimited(100), Duration.ofSeconds(20), Duration.ofSeconds(30), 10_000, 30_000,
                 Duration.ofSeconds(30), commitIntervalMillis, profile, flinkJar, workDir);
+    }
+
+    /** Only the steady-state scenarios whose labels are given; the latency and rate runs stay. */
+    BenchSettings onlyScenarios(List<String> labels) {
+        List<Scenario> kept = scenarios.stream().filter(s -> labels.contains(s.label())).toList();
+        if (kept.size() != labels.size()) {
+            throw new IllegalArgumentException("no such scenario among " + labels + "; this mode has "
+                    + scenarios.stream().map(Scenario::label).toList());
+        }
+        return new BenchSettings(full, rounds, contenders, kept, latencyScenario, rateScenario, warmup, window,
+                windowRequests, backlog, latencyRun, commitIntervalMillis, profile, flinkJar, workDir);
     }
 
     BenchSettings withRounds(int count) {

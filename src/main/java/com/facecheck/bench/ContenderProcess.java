@@ -34,6 +34,8 @@ final class ContenderProcess implements AutoCloseable {
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // Only the run's own settings: none of the caller's FACECHECK_ or KAFKA_ variables may change a contender.
+        builder.environment().keySet().removeIf(name -> name.startsWith("FACECHECK_") || name.startsWith("KAFKA_"));
         builder.environment().putAll(environment);
         return new ContenderProcess(builder.start(), statsFile, log);
     }

@@ -1,5 +1,6 @@
 package com.facecheck.cli;
 
+import com.facecheck.app.WorkerConfig;
 import com.facecheck.bench.Bench;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,14 +34,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "which to run, comma-separated (default: ${DEFAULT-VALUE})")
     private String contenders;
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
-            description = "Kafka Streams' commit interval and Flink's checkpoint interval (default: ${DEFAULT-VALUE})")
-    private long commitIntervalMillis;
+    @Option(names = "--scenarios", paramLabel = "LIST", split = ",",
+            description = "only these steady-state scenarios, by label (e.g. 200ms/256,0ms/256); default: all of the mode's")
+    private List<String> scenarios = List.of();
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
+            description = "Kafka Streams' commit interval and Flink's checkpoint interval (default: the worker's, 20)")
+    private Long commitIntervalMillis;
 
     @Option(names = "--profile", description = "record each contender with JFR (profile settings) beside its output")
     private boolean profile;
 
-    @Option(names = "--flink-jar", paramLabel = "FILE", defaultValue = "bench/flink/target/facecheck-bench-flink.jar",
+    @Option(names = "--flink-jar", paramLabel = "FILE",
+            defaultValue = "${env:BENCH_FLINK_JAR:-bench/flink/target/facecheck-bench-flink.jar}",
             description = "the Flink contender's jar, built by ./mvnw -f bench/flink/pom.xml package"
                     + " (default: ${DEFAULT-VALUE})")
     private Path flinkJar;
@@ -58,7 +64,9 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds != null && rounds < 1) {
             throw new CliError("--rounds must be at least 1");
         }
-        if (commitIntervalMillis < 1) {
+        long commitMillis = commitIntervalMillis == null ? WorkerConfig.DEFAULT_COMMIT_INTERVAL.toMillis()
+                : commitIntervalMillis;
+        if (commitMillis < 1) {
             throw new CliError("--commit-interval-ms must be at least 1");
         }
         if (chosen.contains("flink") && !Files.isRegularFile(flinkJar)) {
@@ -67,7 +75,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         KafkaLogs.quiet();
         try {
-            Bench.run(full, rounds, chosen, commitIntervalMillis, profile, flinkJar.toAbsolutePath(), json, charts, out);
+            Bench.run(full, rounds, chosen, commitMillis, profile, scenarios, flinkJar.toAbsolutePath(), json,
+                    charts, out);
         } catch (IllegalArgumentException e) {
             throw new CliError(e.getMessage());
         }

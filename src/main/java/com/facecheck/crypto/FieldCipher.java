@@ -5,7 +5,6 @@ import com.google.crypto.tink.RegistryConfiguration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Base64;
 
 /**
  * Seals one field of personal data for a record that rests in Kafka. The envelope is compact text: unpadded
@@ -19,8 +18,6 @@ public final class FieldCipher {
     private static final int PREFIX_BYTES = 5;
     private static final byte TINK_PREFIX_VERSION = 1;
 
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final Aead aead;
 
@@ -79,20 +76,6 @@ public final class FieldCipher {
     public static final class UnopenedEnvelope extends IllegalArgumentException {
         UnopenedEnvelope(String message) {
             super(message);
-        }
-    }
-
-    /** The envelope as text for JSON records: unpadded base64url. */
-    public static String text(byte[] ciphertext) {
-        return ENCODER.encodeToString(ciphertext);
-    }
-
-    /** The envelope {@link #text} wrote. */
-    public static byte[] bytes(String envelope) {
-        try {
-            return DECODER.decode(envelope);
-        } catch (IllegalArgumentException e) {
-            throw new UnopenedEnvelope("not a sealed field: the envelope is not base64url text");
         }
     }
 

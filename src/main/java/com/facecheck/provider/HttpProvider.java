@@ -14,9 +14,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -81,18 +79,12 @@ public final class HttpProvider implements Provider, AutoCloseable {
                 .connectTimeout(2 * callTimeoutMillis);
         credentials.headers("POST", path, fields).forEach(call::putHeader);
         // Encoded here rather than by sendForm, so the Content-Type sent is exactly the one signed.
-        return call.sendBuffer(formBody(fields))
+        return call.sendBuffer(FormEncoding.encode(fields))
                 .map(HttpProvider::classify)
                 .otherwise(HttpProvider::transportFailure)
                 .toCompletionStage();
     }
 
-    private static Buffer formBody(Map<String, String> fields) {
-        StringBuilder body = new StringBuilder();
-        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(name).append('=')
-                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return Buffer.buffer(body.toString());
-    }
 
     static ProviderAnswer transportFailure(Throwable failure) {
         // Exception messages from the HTTP stack name hosts and ports, never the form body.

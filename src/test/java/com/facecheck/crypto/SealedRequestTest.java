@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,26 @@ class SealedRequestTest {
 
         assertThat(unopened(() -> mapper.treeToValue(second, VerificationRequest.class)))
                 .hasMessageContaining("another record");
+    }
+
+    @Test
+    void anEnvelopeThatIsNotBase64urlIsRefusedAsSuch() throws Exception {
+        ObjectNode record = tree(new VerificationRequest("r-9", NAME, ID_NUMBER, null, null, null, null, null));
+        ((ObjectNode) record.get("sealed")).put("fields", "AAAA+/==");
+
+        assertThat(unopened(() -> mapper.treeToValue(record, VerificationRequest.class)))
+                .hasMessageContaining("not base64url");
+    }
+
+    @Test
+    void theEnvelopeIsWrittenAsUnpaddedBase64urlOfItsBytes() throws Exception {
+        VerificationRequest request = new VerificationRequest("r-10", NAME, ID_NUMBER, IMAGE, null, null, null, null);
+        SealedRequest sealed = SealedRequest.seal(request, new FieldCipher(keyset));
+
+        assertThat(tree(request).path("sealed").path("fields").asText())
+                .doesNotContain("=", "+", "/")
+                .satisfies(text -> assertThat(Base64.getUrlDecoder().decode(text)).hasSameSizeAs(
+                        sealed.sealed().envelope()));
     }
 
     @Test
