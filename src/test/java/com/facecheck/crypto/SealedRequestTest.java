@@ -113,7 +113,7 @@ class SealedRequestTest {
         assertThat(tree(request).path("sealed").path("fields").asText())
                 .doesNotContain("=", "+", "/")
                 .satisfies(text -> assertThat(Base64.getUrlDecoder().decode(text)).hasSameSizeAs(
-                        sealed.sealed().envelope()));
+                        sealed.sealed().fields()));
     }
 
     @Test

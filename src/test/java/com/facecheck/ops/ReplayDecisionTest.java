@@ -151,7 +151,7 @@ class ReplayDecisionTest {
         assertThat(retryable.failedAt()).isEqualTo(T0);
         assertThat(retryable.replayCount()).isEqualTo(2);
         assertThat(retryable.keyId()).isEqualTo(Integer.toUnsignedLong(FieldCipher.keyId(
-                retryable.request().sealed().envelope())));
+                retryable.request().sealed().fields())));
         assertThat(retryable.where()).isEqualTo(NAMES.retryableDeadLetters() + "-0@7");
 
         DeadLetter poison = letter(poison("not-a-request", 0), 1);
