@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         description = {"Benchmark the worker beside a synchronous Kafka Streams processor, a plain consumer and Flink"
                 + " Async I/O: steady-state results/s, time to the first result, latency at half of the peak, CPU,"
                 + " memory, Kafka bytes and provider calls per request. Starts its own broker and simulator.",
-                "Quick mode (default) takes under 3 minutes; --full gives the documented figures (about an hour)."})
+                "Quick mode (default) takes about 3 minutes; --full runs every scenario, three rounds of about half an"
+                        + " hour each on two cores (--rounds 1 for the figures in docs/benchmarks.md)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
