@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,11 +49,6 @@ public final class Bench {
     private final BenchSettings settings;
     private final PrintWriter progress;
     private final BenchInput input = new BenchInput();
-    /** The people a latency run has sent a request of, and its requests that came after another of the same person's. */
-    private final Set<Long> personsSent = ConcurrentHashMap.newKeySet();
-    private final Set<String> laterOfPerson = ConcurrentHashMap.newKeySet();
-    /** Requests sent while warming up: one sent again later is not timed from its second send. */
-    private final Set<String> warmUpIds = ConcurrentHashMap.newKeySet();
 
     Bench(BenchSettings settings, PrintWriter progress) {
         this.settings = settings;
@@ -235,10 +229,7 @@ public final class Bench {
         Path dir = Files.createDirectories(settings.workDir().resolve(id));
         long base = LATENCY_PEOPLE + round * 200_000L + contender.ordinal() * 40_000L;
         int measured = (int) Math.max(20, Math.round(rate * settings.latencyRun().toSeconds()));
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        personsSent.clear();
-        laterOfPerson.clear();
-        warmUpIds.clear();
+        LatencySends sends = new LatencySends();
         try (SimulatorProcess simulator = SimulatorProcess.start(APP_CODE);
              KafkaProducer<byte[], byte[]> producer = BenchInput.producer(bootstrap)) {
             simulator.behaviour(scenario.simulatorBehaviour());
@@ -249,7 +240,7 @@ public final class Bench {
                 try (ContenderProcess process = launchProcess(contender,
                         launch(bootstrap, topics, id, simulator, scenario, dir))) {
                     sentRecords = sendAndWatch(process, contender, watch, producer, topics.requests(), base, measured,
-                            rate, sentAt);
+                            rate, sends);
                 }
                 drain(watch);
                 List<Long> total = new ArrayList<>();
@@ -257,14 +248,14 @@ public final class Bench {
                 List<Long> toDecision = new ArrayList<>();
                 List<Long> afterDecision = new ArrayList<>();
                 int lost = 0;
-                for (var sent : sentAt.entrySet()) {
+                for (var sent : sends.sentAt().entrySet()) {
                     Long seen = watch.seenAtMillis().get(sent.getKey());
                     if (seen == null) {
                         lost++;
                         continue;
                     }
                     total.add(seen - sent.getValue());
-                    if (!laterOfPerson.contains(sent.getKey())) {
+                    if (!sends.isLaterOfPerson(sent.getKey())) {
                         firstOfPerson.add(seen - sent.getValue());
                     }
                     Long decided = watch.decidedAtMillis().get(sent.getKey());
@@ -275,7 +266,7 @@ public final class Bench {
                 }
                 long bytes = BrokerBytes.written(bytesBefore, BrokerBytes.byTopic(admin), topics.requests());
                 return new LatencyRun(contender, scenario, round, (watch.firstNanos() - launched) / 1e9, rate,
-                        sentAt.size(), lost,
+                        sends.sentAt().size(), lost,
                         Percentiles.of(total), Percentiles.of(firstOfPerson), Percentiles.of(toDecision),
                         Percentiles.of(afterDecision),
                         (double) calls(simulator.counters()) / sentRecords, (double) bytes / sentRecords);
@@ -292,24 +283,24 @@ public final class Bench {
      */
     private long sendAndWatch(ContenderProcess process, Contender contender, ResultWatch watch,
                               KafkaProducer<byte[], byte[]> producer, String topic, long base, int measured, double rate,
-                              Map<String, Long> sentAt) throws InterruptedException {
+                              LatencySends sends) throws InterruptedException {
         long warm = 0;
         long deadline = System.nanoTime() + FIRST_RESULT_TIMEOUT.toNanos();
         while (watch.firstNanos() == 0) {
             require(process, contender, System.nanoTime() < deadline);
-            send(producer, topic, base, warm++, null);
+            send(producer, topic, base, warm++, sends, false);
             watch.poll(Duration.ofMillis(200));
         }
         long warmUntil = System.nanoTime() + settings.warmup().toNanos();
         while (System.nanoTime() < warmUntil) {
-            send(producer, topic, base, warm++, null);
+            send(producer, topic, base, warm++, sends, false);
             watch.poll(Duration.ofNanos((long) (1e9 / rate)));
         }
         long first = warm;
-        Thread pacer = new Thread(() -> pace(producer, topic, base, first, measured, rate, sentAt), "bench-pacer");
+        Thread pacer = new Thread(() -> pace(producer, topic, base, first, measured, rate, sends), "bench-pacer");
         pacer.start();
         long lastSeen = System.nanoTime();
-        while (pacer.isAlive() || !allSeen(watch, sentAt) && System.nanoTime() - lastSeen < QUIET_END.toNanos()) {
+        while (pacer.isAlive() || !allSeen(watch, sends) && System.nanoTime() - lastSeen < QUIET_END.toNanos()) {
             if (watch.poll(Duration.ofMillis(20)) > 0) {
                 lastSeen = System.nanoTime();
             }
@@ -326,13 +317,13 @@ public final class Bench {
         return Duration.ofMillis(Math.max(3_000, 2 * (scenario.latencyMillis() + scenario.tailMillis())));
     }
 
-    private static boolean allSeen(ResultWatch watch, Map<String, Long> sentAt) {
-        return watch.seenAtMillis().keySet().containsAll(sentAt.keySet());
+    private static boolean allSeen(ResultWatch watch, LatencySends sends) {
+        return watch.seenAtMillis().keySet().containsAll(sends.sentAt().keySet());
     }
 
     /** Sends request {@code from + n} at {@code start + n / rate} for n below {@code count}; notes when each left. */
     private void pace(KafkaProducer<byte[], byte[]> producer, String topic, long base, long from, int count,
-                      double rate, Map<String, Long> sentAt) {
+                      double rate, LatencySends sends) {
         long start = System.nanoTime();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int n = 0; n < count; n++) {
@@ -346,21 +337,21 @@ public final class Bench {
                     return;
                 }
             }
-            sent.add(send(producer, topic, base, from + n, sentAt));
+            sent.add(send(producer, topic, base, from + n, sends, true));
         }
         producer.flush();
         BenchInput.awaitAll(sent);
     }
 
     private Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, long base, long i,
-                                        Map<String, Long> sentAt) {
+                                        LatencySends sends, boolean measured) {
         long now = System.currentTimeMillis();
         String requestId = BenchInput.requestId(base, i);
-        boolean newPerson = personsSent.add(BenchInput.person(base, i));
-        if (sentAt == null) {
-            warmUpIds.add(requestId);
-        } else if (!warmUpIds.contains(requestId) && sentAt.putIfAbsent(requestId, now) == null && !newPerson) {
-            laterOfPerson.add(requestId);
+        long person = BenchInput.person(base, i);
+        if (measured) {
+            sends.measured(requestId, person, now);
+        } else {
+            sends.warmingUp(requestId, person);
         }
         return producer.send(new ProducerRecord<>(topic, (int) (i % PARTITIONS), now, null, input.request(base, i)));
     }
