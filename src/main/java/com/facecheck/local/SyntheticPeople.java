@@ -35,10 +35,16 @@ public final class SyntheticPeople {
         return first17 + CheckCharacter.of(first17);
     }
 
-    /** The n-th name of three characters; distinct for the first hundred thousand. */
+    /**
+     * The n-th name: three characters for the first 110,592 (every family name with every two given ones), then a
+     * fourth given character, so that the first five million are distinct; a soak of hours needs that many.
+     */
     public static String name(int n) {
-        return "" + FAMILY.charAt(n % FAMILY.length()) + GIVEN.charAt(n / FAMILY.length() % GIVEN.length())
+        int threeCharacterNames = FAMILY.length() * GIVEN.length() * GIVEN.length();
+        String name = "" + FAMILY.charAt(n % FAMILY.length()) + GIVEN.charAt(n / FAMILY.length() % GIVEN.length())
                 + GIVEN.charAt(n / (FAMILY.length() * GIVEN.length()) % GIVEN.length());
+        int round = n / threeCharacterNames;
+        return round == 0 ? name : name + GIVEN.charAt((round - 1) % GIVEN.length());
     }
 
     /**

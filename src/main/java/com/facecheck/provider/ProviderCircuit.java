@@ -24,6 +24,8 @@ public final class ProviderCircuit {
     private final Counter openings;
     private volatile boolean open;
     private long openedAt;
+    /** When the circuit last opened or closed: answers to calls started before then are about the past. */
+    private long changedAt = Long.MIN_VALUE;
     private long nextProbeAt;
     private boolean probeInFlight;
     /** Numbers the probes, so that a probe given back late cannot free a later one. */
@@ -93,11 +95,22 @@ public final class ProviderCircuit {
         }
     }
 
-    /** Learns from every answer whether the provider is available. */
-    public synchronized void record(ProviderAnswer answer, long nowMillis) {
+    /**
+     * Learns from an answer whether the provider is available. Only a call started since the circuit last opened or
+     * closed can tell: one started before an outage may come back during it (a timeout, a slow answer) and would
+     * close the circuit on every call waiting, only for them all to be refused; one started before the provider came
+     * back may still bring its refusal afterwards and would pause every call for nothing.
+     *
+     * @param startedAtMillis when the call that brought the answer started
+     */
+    public synchronized void record(ProviderAnswer answer, long startedAtMillis, long nowMillis) {
+        if (startedAtMillis < changedAt) {
+            return;
+        }
         if (answer instanceof ProviderAnswer.ProviderUnavailable unavailable) {
             if (!open) {
                 open = true;
+                changedAt = nowMillis;
                 openings.increment();
                 openedAt = nowMillis;
                 reason = unavailable.message();
@@ -109,6 +122,7 @@ public final class ProviderCircuit {
             nextProbeAt = nowMillis + probeInterval.toMillis();
         } else if (open) {
             open = false;
+            changedAt = nowMillis;
             probeInFlight = false;
             LOG.warn("provider available again after {} s; calls resume", (nowMillis - openedAt) / 1000);
         }

@@ -72,6 +72,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Accounts accounts;
     private final Map<String, SimulatedIdentity> byIdNumber;
     private final Map<String, LongAdder> arrivalsBy = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> billedBy = new ConcurrentHashMap<>();
     private final AtomicLong billed = new AtomicLong();
     private final AtomicLong notBilled = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
@@ -83,6 +84,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile SimulatorBehaviour behaviour = SimulatorBehaviour.wellBehaved();
     private volatile boolean logCalls;
+    private volatile boolean credentialsRevoked;
     private HttpServer server;
 
     /** A gateway or provider answer: gateway answers carry an error code and message header. */
@@ -176,6 +178,14 @@ public final class ProviderSimulator implements AutoCloseable {
         this.logCalls = on;
     }
 
+    /**
+     * Revokes the accounts' credentials, or restores them: while revoked, the gateway refuses every call with 403
+     * {@code Unauthorized}, as after a subscription is cancelled or an AppCode reset in the marketplace console.
+     */
+    public void revokeCredentials(boolean revoked) {
+        this.credentialsRevoked = revoked;
+    }
+
     /** Changes how the simulator behaves from the next call on. */
     public void behaviour(SimulatorBehaviour next) {
         this.behaviour = next;
@@ -233,16 +243,21 @@ public final class ProviderSimulator implements AutoCloseable {
      * memory only, by the synthetic values the test sent.
      */
     public long callsForIdNumber(String idNumber) {
-        return countOf("id:" + idNumber);
+        return countOf(arrivalsBy, "id:" + idNumber);
     }
 
     /** Calls that arrived for this name, answered or not. */
     public long callsForName(String name) {
-        return countOf("name:" + name);
+        return countOf(arrivalsBy, "name:" + name);
     }
 
-    private long countOf(String key) {
-        LongAdder count = arrivalsBy.get(key);
+    /** Calls for this name that were answered with HTTP 200, the ones the gateway bills. */
+    public long billedForName(String name) {
+        return countOf(billedBy, "name:" + name);
+    }
+
+    private static long countOf(Map<String, LongAdder> counts, String key) {
+        LongAdder count = counts.get(key);
         return count == null ? 0 : count.sum();
     }
 
@@ -257,6 +272,10 @@ public final class ProviderSimulator implements AutoCloseable {
         String authProblem = authProblem(ctx);
         if (authProblem != null) {
             deliver(ctx, now, Reply.gateway(authProblem.startsWith("Empty") ? 401 : 400, "I400AU", authProblem));
+            return;
+        }
+        if (credentialsRevoked) {
+            deliver(ctx, now, Reply.gateway(403, "A403UA", "Unauthorized"));
             return;
         }
         if (now.callsPerSecond() > 0 && !flowControl.admit(now.callsPerSecond())) {
@@ -459,7 +478,12 @@ public final class ProviderSimulator implements AutoCloseable {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        (Billing.ofStatus(reply.status()) == Billing.BILLED ? billed : notBilled).incrementAndGet();
+        if (Billing.ofStatus(reply.status()) == Billing.BILLED) {
+            billed.incrementAndGet();
+            billedBy.computeIfAbsent("name:" + ctx.request().formAttributes().get("xm"), k -> new LongAdder()).increment();
+        } else {
+            notBilled.incrementAndGet();
+        }
         var response = ctx.response().setStatusCode(reply.status());
         if (reply.errorCode() != null) {
             response.putHeader(HttpProvider.GATEWAY_ERROR_CODE, reply.errorCode())

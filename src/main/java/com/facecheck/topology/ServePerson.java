@@ -328,7 +328,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         Pending call = pending.get(requestId);
         ProviderAnswer answer = completion.answer();
         long now = clock.millis();
-        setup.circuit().record(answer, now);
+        setup.circuit().record(answer, completion.startedAt(), now);
         meters.answered(answer, completion.tookNanos());
         if (call == null || call.stage() != Pending.Stage.CALLING) {
             return; // already finished by an earlier answer to the same request

@@ -397,13 +397,13 @@ class HttpProviderTest {
     void theAlertForAConfigurationErrorNamesTheGatewaysMessageRedacted() throws Exception {
         try (CapturedLogs logs = new CapturedLogs()) {
             var circuit = new ProviderCircuit(Duration.ofSeconds(30), new SimpleMeterRegistry());
-            circuit.record(gatewaySays("404", "I404NF", "Invalid Url", null), 0);
+            circuit.record(gatewaySays("404", "I404NF", "Invalid Url", null), 0, 0);
             assertThat(circuit.isOpen()).isTrue();
             assertThat(logs.text()).containsPattern("ALERT provider unavailable \\(gateway HTTP 404 I404NF: Invalid Url\\)");
 
             var signing = new ProviderCircuit(Duration.ofSeconds(30), new SimpleMeterRegistry());
             signing.record(gatewaySays("400", "I400IS",
-                    "Invalid Signature, Server StringToSign:POST#/facecheck?img=/9j/4AAQ&sfz=35020319900101123X&xm=李三", null), 0);
+                    "Invalid Signature, Server StringToSign:POST#/facecheck?img=/9j/4AAQ&sfz=35020319900101123X&xm=李三", null), 0, 0);
             assertThat(logs.text()).contains("ALERT provider unavailable (gateway HTTP 400 I400IS: Invalid Signature")
                     .doesNotContain("35020319900101123X").doesNotContain("李三").doesNotContain("/9j/");
         }

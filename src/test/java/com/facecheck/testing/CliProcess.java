@@ -63,6 +63,16 @@ public final class CliProcess implements AutoCloseable {
         return read(err);
     }
 
+    /** The process id, for what only the operating system shows (its resident memory). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process still runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** Waits until the standard output or error matches {@code pattern}; returns the match. */
     public Matcher await(Pattern pattern, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();

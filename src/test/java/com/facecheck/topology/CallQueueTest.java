@@ -65,7 +65,8 @@ class CallQueueTest {
 
     @Test
     void aProbeThatFindsNothingToSendIsGivenBackAndTheNextRequestGoesAsTheProbe() {
-        circuit.record(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null), clock.millis());
+        circuit.record(new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null), clock.millis(),
+                clock.millis());
         clock.advance(Duration.ofSeconds(30));
         queue.schedule("ended-meanwhile", 0);
         waiting.add("still-waiting");

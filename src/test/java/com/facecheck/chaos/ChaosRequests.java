@@ -1,0 +1,80 @@
+package com.facecheck.chaos;
+
+import com.facecheck.contract.Outcome;
+import com.facecheck.simulator.SimulatedIdentity;
+import com.facecheck.testing.SamplePeople;
+import com.facecheck.testing.TestIds;
+import com.facecheck.testing.Traffic;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The requests of a chaos scenario, as upstream sends them: mostly one request per person, each with a name of its
+ * own so that the simulator's calls per name are the calls per request; some sent twice (the same record again, as
+ * a producer retry or an upstream resend makes); bursts of {@value #BURST} requests for one ID number under different
+ * names, more than the per-ID cap admits; and one person the provider always fails, who ends on the retryable dead
+ * letters.
+ */
+final class ChaosRequests {
+
+    /** Requests per burst for one ID number: two more than the per-ID cap of 5. */
+    static final int BURST = 7;
+    /** One burst per this many requests. */
+    private static final int BURST_EVERY = 500;
+    /** One copy per this many requests. */
+    private static final int COPY_EVERY = 100;
+
+    /** The request id's end for the person the provider always fails. */
+    private static final String ALWAYS_FAILS = "always-fails";
+
+    /** What a request is to the promises: a request of its own, a copy of an earlier one, or one of a burst. */
+    enum Kind { FRESH, COPY, BURST }
+
+    /** One record sent. */
+    record Sent(String requestId, String name, String idNumber, byte[] value, Kind kind) {
+    }
+
+    private ChaosRequests() {
+    }
+
+    /**
+     * {@code count} records in sending order, ids {@code prefix}0…, people numbered from {@code firstPerson} (so
+     * that scenarios sharing a simulator never share a person); copies follow their original at a random distance.
+     */
+    static List<Sent> mix(String prefix, int count, int firstPerson, String image, long seed) {
+        Random random = new Random(seed);
+        List<Sent> sent = new ArrayList<>(count);
+        int person = firstPerson;
+        SimulatedIdentity failing = SamplePeople.answering(Outcome.FAILED);
+        sent.add(request(prefix + ALWAYS_FAILS, failing.name(), failing.idNumber(), image, Kind.FRESH));
+        while (sent.size() < count) {
+            int n = sent.size();
+            if (n % BURST_EVERY == BURST_EVERY / 2 && count - n >= BURST) {
+                String idNumber = TestIds.idNumber(person++);
+                for (int i = 0; i < BURST; i++) {
+                    sent.add(request(prefix + n + "-" + i, TestIds.name(person++), idNumber, image, Kind.BURST));
+                }
+            } else if (n % COPY_EVERY == COPY_EVERY - 1) {
+                Sent original = sent.get(random.nextInt(n));
+                sent.add(new Sent(original.requestId(), original.name(), original.idNumber(), original.value(),
+                        Kind.COPY));
+            } else {
+                sent.add(request(prefix + n, TestIds.name(person), TestIds.idNumber(person), image, Kind.FRESH));
+                person++;
+            }
+        }
+        return List.copyOf(sent);
+    }
+
+    /** Whether the request is for the person the provider always fails: a replay fails again, as it should. */
+    static boolean alwaysFails(String requestId) {
+        return requestId.endsWith(ALWAYS_FAILS);
+    }
+
+    private static Sent request(String requestId, String name, String idNumber, String image, Kind kind) {
+        return new Sent(requestId, name, idNumber,
+                Traffic.request(requestId, name, idNumber, image).getBytes(StandardCharsets.UTF_8), kind);
+    }
+}

@@ -1,0 +1,150 @@
+package com.facecheck.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.facecheck.chaos.ChaosRequests.Kind;
+import com.facecheck.chaos.ChaosRequests.Sent;
+import com.facecheck.chaos.WorkerProcess.Deployment;
+import com.facecheck.ops.TopicSetup;
+import com.facecheck.provider.AppCode;
+import com.facecheck.simulator.ProviderSimulator;
+import com.facecheck.simulator.SimulatorBehaviour;
+import com.facecheck.testing.KafkaBroker;
+import com.facecheck.testing.TestImages;
+import com.facecheck.testing.TestTopics;
+import com.facecheck.topology.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 1, worker crashes: 5,000 requests through two instances of {@code run}, each its own JVM. While the
+ * first 4,000 arrive, an instance is killed with SIGKILL three times at random moments and started again; while the
+ * last 1,000 arrive, both are restarted one after the other with SIGTERM, as a rolling restart does. Nothing is lost
+ * or doubled; the kills repeat no more calls than were in flight when they struck, and the rolling restart none.
+ */
+class WorkerCrashesTest {
+
+    private static final int REQUESTS = 5_000;
+    private static final int ROLLING_RESTART_REQUESTS = 1_000;
+    private static final int KILLS = 3;
+    private static final double REQUESTS_PER_SECOND = 150;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeKillsAndARollingRestartLoseNothingAndDoubleNothing() throws Exception {
+        long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
+        System.out.println("worker crashes: seed " + seed + " (-Dfacecheck.chaos.seed=" + seed + " repeats it)");
+        Random random = new Random(seed);
+        String bootstrap = KafkaBroker.bootstrapServers();
+        TopicNames names = TestTopics.prefixed("chaos-crashes.");
+        TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
+        List<Sent> sent = ChaosRequests.mix("crashes-", REQUESTS, 200_000, TestImages.jpegBase64(120, 150), seed);
+        List<Sent> withKills = sent.subList(0, REQUESTS - ROLLING_RESTART_REQUESTS);
+        List<Sent> withRestart = sent.subList(REQUESTS - ROLLING_RESTART_REQUESTS, REQUESTS);
+
+        try (ProviderSimulator simulator = ProviderSimulator.standalone(
+                ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)))) {
+            // Long enough that every kill finds calls in flight.
+            simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(300));
+            Deployment deployment = Deployment.of(dir, names, bootstrap, "http://127.0.0.1:" + simulator.start(0),
+                    "chaos-crashes", "provider:\n  max-in-flight: 64\nshutdown:\n  drain-timeout: 30s\n");
+            Map<String, WorkerProcess> instances = new HashMap<>();
+            Map<String, Integer> runs = new ConcurrentHashMap<>();
+            try (Outputs out = new Outputs(bootstrap, names)) {
+                CompletableFuture<WorkerProcess> b = CompletableFuture.supplyAsync(() -> start(deployment, "b", runs));
+                instances.put("a", start(deployment, "a", runs));
+                instances.put("b", b.join());
+
+                // Three kills at random moments while requests arrive, each instance started again after a while.
+                List<Integer> inFlightAtKills = new ArrayList<>();
+                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withKills, REQUESTS_PER_SECOND)) {
+                    out.awaitUntil(o -> o.resultCount() >= 100, Duration.ofMinutes(2), "the first results");
+                    for (int kill = 0; kill < KILLS; kill++) {
+                        Thread.sleep(random.nextInt(4_000));
+                        String victim = random.nextBoolean() ? "a" : "b";
+                        inFlightAtKills.add(simulator.callsInFlight());
+                        instances.remove(victim).kill();
+                        System.out.printf("killed %s after %d requests sent, %d calls in flight%n", victim,
+                                feeder.handedOver(), inFlightAtKills.get(kill));
+                        Thread.sleep(random.nextInt(3_000));
+                        instances.put(victim, start(deployment, victim, runs));
+                    }
+                    feeder.awaitSent(Duration.ofMinutes(2));
+                }
+                out.awaitUntil(o -> decided(o, withKills), Duration.ofMinutes(3), "every request before the restart");
+                for (WorkerProcess instance : instances.values()) {
+                    System.out.printf("instance %s after the kills: %.0f rebalances, %.0f calls resumed%n",
+                            instance.instance(), instance.metric("facecheck_streams_rebalances_total"),
+                            instance.metric("facecheck_calls_resumed_total"));
+                }
+
+                // A rolling restart: each instance stopped with SIGTERM while calls are in flight, and started again.
+                long callsBefore = simulator.calls();
+                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withRestart, REQUESTS_PER_SECOND)) {
+                    for (String instance : List.of("a", "b")) {
+                        awaitCallsInFlight(simulator);
+                        WorkerProcess stopping = instances.remove(instance);
+                        assertThat(stopping.stop()).as("exit code of a stopped instance: %s", stopping.log()).isZero();
+                        instances.put(instance, start(deployment, instance, runs));
+                    }
+                    feeder.awaitSent(Duration.ofMinutes(2));
+                }
+                out.awaitUntil(o -> decided(o, sent), Duration.ofMinutes(3), "every request");
+                Thread.sleep(1_000); // a late or repeated result would be here by now
+                out.catchUp();
+
+                Promises.Report report = Promises.check(sent, out, simulator, Set.of());
+                long killRepeats = Promises.extraCalls(withKills, out, simulator);
+                long restartRepeats = Promises.extraCalls(withRestart, out, simulator);
+                System.out.printf("worker crashes: %s; calls in flight at the kills %s; repeated by the kills %d, by"
+                        + " the rolling restart %d (%d calls in it)%n", report.summary(), inFlightAtKills,
+                        killRepeats, restartRepeats, simulator.calls() - callsBefore);
+                report.assertKept();
+                assertThat(report.deadLetters()).as("the person the provider always fails").isEqualTo(1);
+                assertThat(killRepeats).as("calls repeated after the kills, against the calls in flight at them %s",
+                        inFlightAtKills).isLessThanOrEqualTo(inFlightAtKills.stream().mapToLong(i -> i).sum());
+                assertThat(restartRepeats).as("calls repeated through the rolling restart").isZero();
+                assertThat(sent).filteredOn(s -> s.kind() == Kind.BURST).isNotEmpty();
+            } finally {
+                instances.values().forEach(WorkerProcess::close);
+            }
+        }
+    }
+
+    /**
+     * Starts the instance again, as its StatefulSet would: same state folder, same static membership. It comes back
+     * well within the session timeout (45 s), so its tasks wait for it instead of moving to the other instance and
+     * back, which would repeat the calls in flight there.
+     */
+    private static WorkerProcess start(Deployment deployment, String instance, Map<String, Integer> runs) {
+        int run = runs.merge(instance, 1, Integer::sum);
+        try {
+            return WorkerProcess.start(deployment, instance, "run" + run);
+        } catch (Exception e) {
+            throw new IllegalStateException("instance " + instance + " did not start", e);
+        }
+    }
+
+    private static boolean decided(Outputs out, List<Sent> requests) {
+        return requests.stream().allMatch(s -> !out.resultsOf(s.requestId()).isEmpty());
+    }
+
+    private static void awaitCallsInFlight(ProviderSimulator simulator) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (simulator.callsInFlight() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
