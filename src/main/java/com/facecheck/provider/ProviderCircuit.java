@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops every call of the worker when the provider cannot serve any (quota spent, credentials wrong,
  * subscription expired, a wrong provider URL), instead of failing one call per request. While open, one call
- * at a time is let through as a probe, on a schedule; the first answer that is not "unavailable" closes it
- * again.
+ * at a time is let through as a probe, on a schedule; the first probe answered with anything but "unavailable"
+ * closes it again.
  */
 public final class ProviderCircuit {
 

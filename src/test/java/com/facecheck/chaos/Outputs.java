@@ -80,6 +80,17 @@ final class Outputs implements AutoCloseable {
         }
     }
 
+    /** How many results are committed by now: everything written up to this moment, read. */
+    int committedNow() {
+        catchUp();
+        return inOrder.size();
+    }
+
+    /** Waits until a result beyond the first {@code count} is committed: the worker makes progress again. */
+    void awaitProgressBeyond(int count, Duration within) {
+        awaitUntil(o -> o.resultCount() > count, within, "a result after the first " + count);
+    }
+
     /** The results of the request, in the order written. */
     List<VerificationResult> resultsOf(String requestId) {
         return results.getOrDefault(requestId, List.of());

@@ -45,7 +45,7 @@ class ProviderFaultsTest {
     @Test
     void everyRequestIsDecidedOrDeadLetteredBilledOnceAndReplayedToAFinalResult() throws Exception {
         long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
-        System.out.println("provider faults: seed " + seed);
+        ChaosLog log = new ChaosLog("provider faults", seed);
         String bootstrap = KafkaBroker.bootstrapServers();
         TopicNames names = TestTopics.prefixed("chaos-provider.");
         TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
@@ -88,7 +88,7 @@ class ProviderFaultsTest {
 
                 Promises.Report outage = Promises.check(sent, out, simulator, Set.of());
                 double openings = worker.metric("facecheck_provider_unavailable_total");
-                System.out.printf("provider faults: %s; the circuit opened %.0f times%n", outage.summary(), openings);
+                log.say("%s; the circuit opened %.0f times", outage.summary(), openings);
                 outage.assertKept();
                 assertThat(outage.billedTwice()).as("requests billed twice").isZero();
                 assertThat(openings).as("the circuit opened once for the quota and once for the credentials")
@@ -98,6 +98,7 @@ class ProviderFaultsTest {
                 assertThat(deadLettered).as("timeouts, resets and malformed answers are dead-lettered").isNotEmpty();
 
                 // Scenario 5: the outage is over; the dead letters go back to the request topic.
+                log.say("every request decided or dead-lettered; replaying");
                 CliRun replay = CliRun.withEnvironment(deployment.environment(), "replay", "--config",
                         deployment.config().toString(), "--bootstrap-servers", bootstrap);
                 assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();
@@ -113,11 +114,12 @@ class ProviderFaultsTest {
                         .filter(s -> deadLettered.contains(s.requestId()))
                         .filter(s -> Billing.BILLED.label().equals(out.resultsOf(s.requestId()).get(0).billing()))
                         .map(Sent::requestId).collect(Collectors.toSet());
-                System.out.printf("replay after the outage: %d replayed (%d of them billed when they failed): %s%n",
+                log.say("replay after the outage: %d replayed (%d of them billed when they failed): %s",
                         deadLettered.size(), billedFailures.size(), replayed.summary());
                 replayed.assertKept();
-                assertThat(replayed.billedTwice()).as("billed twice: only the replays of billed failures")
-                        .isEqualTo(billedFailures.size());
+                assertThat(sent).filteredOn(s -> simulator.billedForName(s.name()) > 1).extracting(Sent::requestId)
+                        .as("billed twice: only replays of billed failures").isSubsetOf(billedFailures);
+                assertThat(sent).allSatisfy(s -> assertThat(simulator.billedForName(s.name())).isLessThanOrEqualTo(2));
                 assertThat(deadLettered).filteredOn(id -> !ChaosRequests.alwaysFails(id)).isNotEmpty()
                         .allSatisfy(id -> assertThat(out.resultsOf(id)).extracting(VerificationResult::error).last()
                                 .as(id).isNotEqualTo(9));

@@ -45,7 +45,7 @@ class WorkerCrashesTest {
     @Test
     void threeKillsAndARollingRestartLoseNothingAndDoubleNothing() throws Exception {
         long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
-        System.out.println("worker crashes: seed " + seed + " (-Dfacecheck.chaos.seed=" + seed + " repeats it)");
+        ChaosLog log = new ChaosLog("worker crashes", seed);
         Random random = new Random(seed);
         String bootstrap = KafkaBroker.bootstrapServers();
         TopicNames names = TestTopics.prefixed("chaos-crashes.");
@@ -70,13 +70,14 @@ class WorkerCrashesTest {
                 // Three kills at random moments while requests arrive, each instance started again after a while.
                 List<Integer> inFlightAtKills = new ArrayList<>();
                 try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withKills, REQUESTS_PER_SECOND)) {
-                    out.awaitUntil(o -> o.resultCount() >= 100, Duration.ofMinutes(2), "the first results");
+                    log.say("both instances ready, sending");
+                    out.awaitUntil(o -> o.resultCount() >= 50, Duration.ofMinutes(2), "the first results");
                     for (int kill = 0; kill < KILLS; kill++) {
                         Thread.sleep(random.nextInt(4_000));
                         String victim = random.nextBoolean() ? "a" : "b";
                         inFlightAtKills.add(simulator.callsInFlight());
                         instances.remove(victim).kill();
-                        System.out.printf("killed %s after %d requests sent, %d calls in flight%n", victim,
+                        log.say("killed %s after %d requests sent, %d calls in flight", victim,
                                 feeder.handedOver(), inFlightAtKills.get(kill));
                         Thread.sleep(random.nextInt(3_000));
                         instances.put(victim, start(deployment, victim, runs));
@@ -85,12 +86,13 @@ class WorkerCrashesTest {
                 }
                 out.awaitUntil(o -> decided(o, withKills), Duration.ofMinutes(3), "every request before the restart");
                 for (WorkerProcess instance : instances.values()) {
-                    System.out.printf("instance %s after the kills: %.0f rebalances, %.0f calls resumed%n",
+                    log.say("instance %s after the kills: %.0f rebalances, %.0f calls resumed",
                             instance.instance(), instance.metric("facecheck_streams_rebalances_total"),
                             instance.metric("facecheck_calls_resumed_total"));
                 }
 
                 // A rolling restart: each instance stopped with SIGTERM while calls are in flight, and started again.
+                log.say("every request before the rolling restart decided");
                 long callsBefore = simulator.calls();
                 try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withRestart, REQUESTS_PER_SECOND)) {
                     for (String instance : List.of("a", "b")) {
@@ -108,8 +110,8 @@ class WorkerCrashesTest {
                 Promises.Report report = Promises.check(sent, out, simulator, Set.of());
                 long killRepeats = Promises.extraCalls(withKills, out, simulator);
                 long restartRepeats = Promises.extraCalls(withRestart, out, simulator);
-                System.out.printf("worker crashes: %s; calls in flight at the kills %s; repeated by the kills %d, by"
-                        + " the rolling restart %d (%d calls in it)%n", report.summary(), inFlightAtKills,
+                log.say("%s; calls in flight at the kills %s; repeated by the kills %d, by"
+                        + " the rolling restart %d (%d calls in it)", report.summary(), inFlightAtKills,
                         killRepeats, restartRepeats, simulator.calls() - callsBefore);
                 report.assertKept();
                 assertThat(report.deadLetters()).as("the person the provider always fails").isEqualTo(1);

@@ -65,7 +65,8 @@ final class WorkerProcess implements AutoCloseable {
 
     /**
      * Starts instance {@code instance} (its state folder and group membership are named after it); {@code run}
-     * names its logs, so that a restarted instance keeps the earlier logs. Returns once it serves its metrics.
+     * names its logs, so that a restarted instance keeps the earlier logs. Returns once it is ready (Kafka Streams
+     * {@code RUNNING}), so that what a scenario does next meets a working instance.
      */
     static WorkerProcess start(Deployment deployment, String instance, String run) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "--config", deployment.config().toString(),
@@ -78,11 +79,28 @@ final class WorkerProcess implements AutoCloseable {
                 args.toArray(String[]::new));
         try {
             int port = Integer.parseInt(process.await(RUNNING, Duration.ofSeconds(120)).group(1));
-            return new WorkerProcess(instance, process, port);
+            WorkerProcess worker = new WorkerProcess(instance, process, port);
+            worker.awaitReady(Duration.ofSeconds(120));
+            return worker;
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;
         }
+    }
+
+    private void awaitReady(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.alive()) {
+                throw new IllegalStateException("instance " + instance + " ended while starting:\n" + log());
+            }
+            if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("instance " + instance + " was not ready within " + within + ":\n" + log());
     }
 
     String instance() {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderCircuitTest {
 
-    private static final ProviderAnswer QUOTA = new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted",
-            null);
+    private static final ProviderAnswer QUOTA =
+            new ProviderAnswer.ProviderUnavailable("gateway HTTP 403: Quota Exhausted", null);
     private static final ProviderAnswer TIMED_OUT = new ProviderAnswer.TransientFailure("call failed before an answer"
             + " came back (TimeoutException)", Billing.UNKNOWN, null);
     private static final ProviderAnswer VERDICT = new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null,
