@@ -135,6 +135,10 @@ class HostileInputTest {
                         .extracting(VerificationResult::requestId).containsExactly("hostile-after-the-corpus");
                 assertThat(after.decidedBy()).isEqualTo("provider");
                 assertAccounted(records, names, sent);
+                assertThat(Traffic.resultRecords(records, names)).as("results with headers a producer sent")
+                        .allSatisfy(r -> assertThat(r.headers().toArray()).noneMatch(h -> h.key().isEmpty()
+                                || h.key().startsWith("x-") || h.key().startsWith("facecheck.dlq.")));
+                assertLargeOnesLeftOut(records, names, sent);
                 assertThat(on(records, names.poisonDeadLetters())).allSatisfy(r ->
                         assertThat(DeadLetters.text(r.headers(), DeadLetters.REASON)).as("poison reason")
                                 .isNotBlank().doesNotContain(TestIds.idNumber(1), TestIds.idNumber(2),
@@ -277,6 +281,24 @@ class HostileInputTest {
                         + DeadLetters.text(r.headers(), DeadLetters.SOURCE_OFFSET)));
         assertThat(Traffic.results(records, names)).extracting(VerificationResult::requestId)
                 .as("results of no input").allMatch(id -> ids.contains(id) || id.equals("hostile-after-the-corpus"));
+    }
+
+    /**
+     * Inputs too large to copy to the poison dead letters with their headers (the worker's producer takes 1 MB) are
+     * there without their value, saying so: under exactly-once a copy Kafka refused would fail the transaction, and the
+     * input would be read and refused for ever.
+     */
+    private static void assertLargeOnesLeftOut(List<ConsumerRecord<String, byte[]>> records, TopicNames names,
+                                               List<Sent> sent) {
+        List<String> large = sent.stream().filter(s -> s.input().value().length > 1024 * 1024).map(Sent::where)
+                .toList();
+        List<ConsumerRecord<String, byte[]>> copies = on(records, names.poisonDeadLetters()).stream()
+                .filter(r -> large.contains(DeadLetters.text(r.headers(), DeadLetters.SOURCE_PARTITION) + "@"
+                        + DeadLetters.text(r.headers(), DeadLetters.SOURCE_OFFSET))).toList();
+        assertThat(copies).as("poison copies of 10 MB inputs").isNotEmpty().allSatisfy(r -> {
+            assertThat(r.value()).isNull();
+            assertThat(DeadLetters.text(r.headers(), DeadLetters.VALUE_LEFT_OUT)).isNotBlank();
+        });
     }
 
     private static VerificationResult awaitResult(OutputCollector out, TopicNames names, String requestId) {
