@@ -29,7 +29,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -43,6 +46,8 @@ public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** shutdown.drain-timeout's default: far beyond a call's timeout, inside a pod's usual grace period. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Kafka's default {@code message.max.bytes}, for a request topic whose own setting cannot be read. */
+    private static final int DEFAULT_MAX_RECORD_BYTES = 1_048_588;
 
     private final Vertx vertx;
     private final HttpProvider provider;
@@ -84,7 +89,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private static Worker startValid(WorkerConfig config, FieldCipher cipher) {
-        int partitions = requireTopics(config);
+        RequestTopic requestTopic = requireTopics(config);
+        int partitions = requestTopic.partitions();
         Vertx vertx = Vertx.vertx();
         WorkerConfig.Provider calling = config.provider();
         HttpProvider provider = new HttpProvider(vertx, calling.url(), config.secrets().credentials(),
@@ -99,6 +105,8 @@ public final class Worker implements AutoCloseable {
                 new ProviderCircuit(calling.probeInterval(), meters), calling.retry(), calling.onUnavailable(),
                 new CallSetup.Budget(config.budget().dailyCalls(), partitions), meters, gauges);
         Properties properties = streamsProperties(config);
+        properties.putIfAbsent(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG,
+                ReadAhead.recordsPerPartition(partitions, requestTopic.maxRecordBytes()));
         Results results = new Results(config.results().personFields(), hasher);
         String version = BuildVersion.current();
         properties.put(FailedRecords.SETUP_CONFIG,
@@ -208,8 +216,12 @@ public final class Worker implements AutoCloseable {
         return p;
     }
 
-    /** Fails naming every missing topic; returns the partition count of the request topic. */
-    private static int requireTopics(WorkerConfig config) {
+    /** What the worker reads from the request topic's description. */
+    private record RequestTopic(int partitions, int maxRecordBytes) {
+    }
+
+    /** Fails naming every missing topic; returns the request topic's partition count and largest record. */
+    private static RequestTopic requireTopics(WorkerConfig config) {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         adminProps.putAll(config.kafka().properties());
@@ -234,7 +246,7 @@ public final class Worker implements AutoCloseable {
                             + " exactly as many. Recreate " + exchange + " with " + partitions + " partitions");
                 }
             }
-            return partitions;
+            return new RequestTopic(partitions, maxRecordBytes(admin, input));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
@@ -242,6 +254,25 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("cannot reach Kafka at " + config.kafka().bootstrapServers()
                     + " to check the topics: " + e.getClass().getSimpleName()
                     + ". Check the bootstrap servers and that the brokers are up");
+        }
+    }
+
+    /**
+     * The topic's {@code max.message.bytes}; Kafka's default when the worker may not read the topic's settings, which
+     * only its read-ahead depends on.
+     */
+    private static int maxRecordBytes(Admin admin, String topic) throws InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config settings = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            var maxRecord = settings == null ? null : settings.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return maxRecord == null || maxRecord.value() == null ? DEFAULT_MAX_RECORD_BYTES
+                    : Integer.parseInt(maxRecord.value().strip());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | NumberFormatException e) {
+            LOG.warn("the settings of topic {} cannot be read ({}); the worker reads ahead as if its records were at"
+                    + " most {} bytes", topic, e.getClass().getSimpleName(), DEFAULT_MAX_RECORD_BYTES);
+            return DEFAULT_MAX_RECORD_BYTES;
         }
     }
 

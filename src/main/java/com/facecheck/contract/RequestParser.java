@@ -3,7 +3,11 @@ package com.facecheck.contract;
 import com.facecheck.identity.KeyedHasher;
 import com.facecheck.identity.PhotoUrls;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Locale;
@@ -35,6 +39,15 @@ public final class RequestParser {
     public static final int MAX_ID_CHARS = 200;
     public static final int MAX_METADATA_BYTES = 16 * 1024;
 
+    /**
+     * One JSON object and nothing after it, each field once. Read leniently, two requests in one record would be one
+     * request and a loss, and a field given twice would be what this reader takes (the last) while a gateway or
+     * schema check before it may have judged the first.
+     */
+    private static final ObjectReader READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private final KeyedHasher hasher;
 
     public RequestParser(KeyedHasher hasher) {
@@ -51,10 +64,14 @@ public final class RequestParser {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(bytes);
+            root = READER.readTree(bytes);
         } catch (JsonProcessingException e) {
             var where = e.getLocation();
-            throw new NotARequestException("the value is not valid JSON"
+            // Jackson's own message would quote the field's name, which is input too.
+            String what = e instanceof MismatchedInputException ? "the value holds more than one JSON value"
+                    : e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "the value gives a field twice in one object" : "the value is not valid JSON";
+            throw new NotARequestException(what
                     + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new NotARequestException("the value could not be read as JSON");

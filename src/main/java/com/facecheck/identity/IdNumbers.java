@@ -30,10 +30,11 @@ public final class IdNumbers {
             return invalid("id-number-bad-length", "there is no ID number");
         }
         String number = normalise(raw);
-        int[] chars = number.codePoints().toArray();
-        for (int i = 0; i < chars.length; i++) {
-            int c = chars[i];
-            int position = i + 1;
+        int position = 0;
+        for (int i = 0; i < number.length(); ) {
+            int c = number.codePointAt(i);
+            i += Character.charCount(c);
+            position++;
             if (!(c >= '0' && c <= '9') && !(c == 'X' && position == 18)) {
                 return invalid("id-number-bad-characters", "character " + position + " is "
                         + (c == 'X' ? "an X, which only the 18th and last character may be"

@@ -18,6 +18,11 @@ public final class Names {
     public static final char MIDDLE_DOT = '\u00B7';
 
     public static final int MAX_CHARS = 50;
+    /**
+     * NFC composes at most four code points into one (a letter with three marks; Hangul jamo three into a
+     * syllable): folded further than four times {@link #MAX_CHARS}, no name can come back under it.
+     */
+    static final int MAX_FOLDED_CHARS = 4 * MAX_CHARS;
 
     /** U+3007 IDEOGRAPHIC NUMBER ZERO: a numeral to Unicode, but written as a character in Chinese names. */
     private static final int IDEOGRAPHIC_ZERO = 0x3007;
@@ -47,6 +52,10 @@ public final class Names {
             return invalid("missing-name", "未传入真实姓名xm", "the request has no name");
         }
         String name = normalise(raw);
+        if (name == null) {
+            return invalid("name-too-long", "传入真实姓名xm字符串长度超限", "the name has more than "
+                    + MAX_FOLDED_CHARS + " characters; the provider takes at most " + MAX_CHARS);
+        }
         if (name.isEmpty()) {
             return invalid("missing-name", "未传入真实姓名xm", "the name is empty");
         }
@@ -98,15 +107,21 @@ public final class Names {
     /**
      * Spaces go (the provider wants none, and the record holds none); invisible characters go, but for a
      * joiner that shapes the letters around it; the folds of {@link #fold}; then NFC, which also turns CJK
-     * compatibility ideographs into the unified ones the registry holds.
+     * compatibility ideographs into the unified ones the registry holds. Null when more characters are left than
+     * {@link #MAX_FOLDED_CHARS}: the name is too long however NFC composes them, and a name of megabytes is not
+     * copied and composed in full for that verdict.
      */
     private static String normalise(String raw) {
-        int[] chars = raw.codePoints().toArray();
-        StringBuilder folded = new StringBuilder(raw.length());
-        for (int i = 0; i < chars.length; i++) {
-            int c = chars[i];
-            if (CodePoints.isSpace(c) || CodePoints.isInvisible(c) && !shapes(c, folded, chars, i + 1)) {
+        StringBuilder folded = new StringBuilder(Math.min(raw.length(), MAX_FOLDED_CHARS * 2));
+        int kept = 0;
+        for (int i = 0; i < raw.length(); ) {
+            int c = raw.codePointAt(i);
+            i += Character.charCount(c);
+            if (CodePoints.isSpace(c) || CodePoints.isInvisible(c) && !shapes(c, folded, raw, i)) {
                 continue;
+            }
+            if (++kept > MAX_FOLDED_CHARS) {
+                return null;
             }
             folded.appendCodePoint(fold(c));
         }
@@ -118,8 +133,8 @@ public final class Names {
      * (Arabic script as Uyghur writes it, Mongolian, Syriac) or after a virama (Indic scripts), before a letter.
      * Anywhere else it is an invisible leftover like the zero-width space.
      */
-    private static boolean shapes(int c, StringBuilder before, int[] chars, int next) {
-        if (c != ZWJ && c != ZWNJ || before.isEmpty() || next >= chars.length || !isLetter(chars[next])) {
+    private static boolean shapes(int c, StringBuilder before, String raw, int next) {
+        if (c != ZWJ && c != ZWNJ || before.isEmpty() || next >= raw.length() || !isLetter(raw.codePointAt(next))) {
             return false;
         }
         int previous = before.codePointBefore(before.length());

@@ -69,6 +69,8 @@ public final class PhotoCheck {
      * pixels of 16-bit samples take twice the memory and count twice.
      */
     static final long DECODE_PIXEL_BUDGET = 16_000_000L;
+    /** Pixels kept while checking that a photo sent as it came decodes at all. */
+    static final long VERIFY_PIXELS = 250_000L;
 
     private static final float MAX_QUALITY = 0.92f;
     /** Above {@link #PREFERRED_SHORT_SIDE} a smaller image is preferred to blockier compression. */
@@ -152,12 +154,15 @@ public final class PhotoCheck {
             // A sideways photo is re-encoded even when small: upright pixels are right whether or not the
             // provider honours the EXIF tag, sending them as they are is only right if it does.
             if (format.sentAsReceived && bytes.length <= MAX_SENT_BYTES && header.orientation() == NORMAL_ORIENTATION) {
+                // A header with nothing decodable behind it would still be a billed call; what it decodes to is
+                // not needed, so it is decoded small.
+                decode(format, bytes, verifyingSubsampling(header));
                 // PNG goes as PNG because docs/contracts.md takes JPEG or PNG and the provider's format
                 // error is about file types; should it prove to want JPEG only, PNG belongs on the path below.
                 return new Accepted(Base64.getEncoder().encodeToString(bytes), format.label(), header.width(),
                         header.height(), bytes.length, bytes.length, false);
             }
-            BufferedImage decoded = decode(format, bytes, header);
+            BufferedImage decoded = decode(format, bytes, subsampling(header));
             return fit(decoded, header.orientation(), format, bytes.length);
         } catch (Refusal refusal) {
             return refusal.verdict;
@@ -537,8 +542,8 @@ public final class PhotoCheck {
 
     // ---- decoding ----------------------------------------------------------------------------------------
 
-    /** The pixels, subsampled to the decoding budget; any failure of the reader makes the photo undecodable. */
-    private BufferedImage decode(Format format, byte[] bytes, Header header) throws Refusal {
+    /** The pixels, every {@code subsampling}-th; any failure of the reader makes the photo undecodable. */
+    private BufferedImage decode(Format format, byte[] bytes, int subsampling) throws Refusal {
         try {
             ImageReader reader = readers.get(format).createReaderInstance();
             // Not ImageIO.createImageInputStream: that one may cache to a temporary file.
@@ -546,7 +551,6 @@ public final class PhotoCheck {
                     : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
                 reader.setInput(input, true, true);
                 ImageReadParam param = reader.getDefaultReadParam();
-                int subsampling = subsampling(header);
                 param.setSourceSubsampling(subsampling, subsampling, 0, 0);
                 return reader.read(0, param);
             } finally {
@@ -602,6 +606,12 @@ public final class PhotoCheck {
         public long length() {
             return bytes.length + PADDING;
         }
+    }
+
+    /** Subsampling that leaves at most {@link #VERIFY_PIXELS} pixels: enough to see that the whole file decodes. */
+    private static int verifyingSubsampling(Header header) {
+        double pixels = (double) header.width() * header.height();
+        return Math.max(1, (int) Math.ceil(Math.sqrt(pixels / VERIFY_PIXELS)));
     }
 
     private static int subsampling(Header header) {

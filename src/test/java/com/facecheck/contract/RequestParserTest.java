@@ -80,6 +80,20 @@ class RequestParserTest {
     }
 
     @Test
+    void aRecordOfTwoValuesOrWithAFieldTwiceIsNoRequest() {
+        String one = "{\"requestId\":\"a\",\"name\":\"李三\"}";
+        assertThatThrownBy(() -> parser.parse(utf8(one + "\n" + one.replace("\"a\"", "\"b\""))))
+                .hasMessage("the value holds more than one JSON value (line 2, column 1)");
+        assertThatThrownBy(() -> parser.parse(utf8(one + " x"))).hasMessageStartingWith("the value is not valid JSON");
+        assertThatThrownBy(() -> parser.parse(utf8("{\"name\":\"李三\",\"name\":\"李3\"}")))
+                .hasMessageStartingWith("the value gives a field twice in one object (line 1,")
+                .hasMessageNotContaining("name");
+        assertThatThrownBy(() -> parser.parse(utf8("{\"requestId\":\"a\",\"metadata\":{\"k\":1,\"k\":2}}")))
+                .hasMessageStartingWith("the value gives a field twice");
+        assertThat(parser.parse(utf8(one + " \n\t")).requestId()).as("white space after the object").isEqualTo("a");
+    }
+
+    @Test
     void theToStringOfARequestIsMasked() {
         VerificationRequest r = parser.parse(utf8("{\"requestId\":\"a\",\"name\":\"李三\",\"idNumber\":\"35020319900101123X\",\"image\":\"/9j/4AAQ\"}"));
         assertThat(r.toString()).contains("李**").contains("3502*****3X").doesNotContain("李三")

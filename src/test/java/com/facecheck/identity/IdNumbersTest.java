@@ -152,4 +152,10 @@ class IdNumbersTest {
     void itsTextIsMasked() {
         assertThat(valid("35020319900101123X").toString()).doesNotContain("35020319900101123X").contains("3502*****3X");
     }
+
+    @Test
+    void anIdNumberOfMegabytesIsJudgedLikeAnyOther() {
+        assertThat(invalid("1".repeat(10_000_000)).reason()).isEqualTo("id-number-bad-length");
+        assertThat(invalid("1".repeat(10_000_000) + "a").detail()).isEqualTo("character 10000001 is a letter, not a digit");
+    }
 }

@@ -194,4 +194,16 @@ class NamesTest {
         UnicodeSet assigned = new UnicodeSet("[[:Block=" + block + ":]&[:Assigned:]]");
         return IntStream.range(0, assigned.size()).map(assigned::charAt).boxed().toList();
     }
+
+    @Test
+    void aNameOfMegabytesIsTooLongWithoutBeingCopiedInFull() {
+        assertThat(Names.check("林".repeat(5_000_000))).isEqualTo(new Names.NameCheck.Invalid("name-too-long",
+                "传入真实姓名xm字符串长度超限", "the name has more than 200 characters; the provider takes at most 50"));
+        assertThat(Names.check("林小燕" + " ".repeat(1_000_000) + "\u200b".repeat(1_000)))
+                .as("spaces and invisible characters do not count").isEqualTo(new Names.NameCheck.Valid("林小燕"));
+        assertThat(Names.check("a\u0306\u0301".repeat(50))).as("150 code points that NFC composes into 50")
+                .isInstanceOf(Names.NameCheck.Valid.class);
+        assertThat(Names.check("e\u0301".repeat(51))).isInstanceOfSatisfying(Names.NameCheck.Invalid.class,
+                invalid -> assertThat(invalid.detail()).startsWith("the name has 51 characters"));
+    }
 }

@@ -297,6 +297,21 @@ class PhotoCheckTest {
     }
 
     @Test
+    void aSmallPhotoThatWouldBeSentAsItCameIsDecodedFirst() {
+        // Headers that promise 36 megapixels with nothing decodable behind them: small enough to go unchanged, and
+        // each would be a billed call.
+        byte[] jpeg = bytes(TestImages.jpegBase64(320, 400));
+        int sof = indexOf(jpeg, new byte[] {(byte) 0xFF, (byte) 0xC0});
+        jpeg[sof + 2 + 2 + 6 + 2] = 3;
+        byte[] png = TestImages.png(6000, 6000, 8, 2, new byte[] {7});
+        for (byte[] photo : List.of(jpeg, png)) {
+            assertThat(photo.length).isLessThan(PhotoCheck.MAX_SENT_BYTES);
+            assertThat(rejected(check.check(TestImages.base64(photo))))
+                    .returns("image-undecodable", Rejected::reason).returns(UNREADABLE, Rejected::message);
+        }
+    }
+
+    @Test
     void otherImageFormatsAreUnsupported() {
         BufferedImage picture = TestImages.noisyPortrait(200, 200, 4, 12);
 

@@ -41,8 +41,19 @@ public final class CliProcess implements AutoCloseable {
      */
     public static CliProcess start(Path dir, String name, Map<String, String> environment, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName()));
+        return start(dir, name, List.of("-Xmx384m"), environment, args);
+    }
+
+    /**
+     * As {@link #start(Path, String, Map, String...)}, with {@code jvmOptions} (a heap limit among them) in place of
+     * the default heap of 384 MB: for tests that hold the command to a memory bound.
+     */
+    public static CliProcess start(Path dir, String name, List<String> jvmOptions, Map<String, String> environment,
+                                   String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FacecheckCli.class.getName()));
         command.addAll(List.of(args));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
