@@ -74,6 +74,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     private KeyValueStore<String, VerificationRequest> photos;
     private CapLedger idCap;
     private DailyCalls budget;
+    private CommitWatch commits;
 
     /** @param workerVersion what the audit records say decided */
     ServePerson(Admission admission, CallSetup setup, Results results, Clock clock, Duration drainInterval,
@@ -118,6 +119,8 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         turns.clear();
         restoredAdmitted.clear();
         claims.clear();
+        commits = CommitWatch.of(context.metrics().metrics(), context.appConfigs(), Thread.currentThread().getName(),
+                partition);
         context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainAndDispatch());
         resume();
     }
@@ -276,7 +279,9 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
 
     private void drainAndDispatch() {
         calls.drain(this::finishCall);
-        calls.dispatch(this);
+        if (!commits.holdCalls(clock.millis())) {
+            calls.dispatch(this);
+        }
         endLostClaims();
     }
 
@@ -357,6 +362,7 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
         VerificationResult result = results.fromAnswer(checked.request(), answer, attempts,
                 Instant.ofEpochMilli(checked.receivedAt()), now);
         result(result, checked);
+        commits.written(now.toEpochMilli());
         if (Results.isRetryableFailure(answer)) {
             RequestLog.ended(LOG.atWarn(), result, partition())
                     .log("request {} failed after {} attempt(s) and goes to the retryable dead letters: {}",

@@ -52,6 +52,8 @@ final class BrokerNodes implements AutoCloseable {
         int[] ports = new int[n];
         System.arraycopy(all, 0, ports, 0, n);
         BrokerNodes nodes = new BrokerNodes(dir, ports);
+        // A test JVM that dies (a timeout, a kill) must not leave brokers running on the machine.
+        Runtime.getRuntime().addShutdownHook(new Thread(nodes::close, "chaos-brokers-stop"));
         StringJoiner voters = new StringJoiner(",");
         for (int i = 0; i < n; i++) {
             voters.add((i + 1) + "@localhost:" + all[n + i]);

@@ -30,6 +30,11 @@ class BrokerStallTest {
     private static final int REQUESTS = 1_000;
     private static final double REQUESTS_PER_SECOND = 50;
     private static final Duration FROZEN = Duration.ofSeconds(12);
+    /**
+     * Within this of results no longer being committed, the worker starts no new call (two seconds, and a margin for
+     * a loaded machine): a transaction aborted by the broker redoes its answers, and each would be paid again.
+     */
+    private static final Duration HOLD_AFTER = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
@@ -59,27 +64,31 @@ class BrokerStallTest {
                     Thread.sleep(random.nextInt(3_000));
                     int committedAtFreeze = out.committedNow();
                     long callsAtFreeze = simulator.calls();
+                    Thread.sleep(Promises.ANSWERED_BEFORE.toMillis());
                     int inFlightAtFreeze = simulator.callsInFlight();
                     broker.freeze(0);
                     log.say("froze the broker after %d requests sent, %d calls in flight", feeder.handedOver(),
                             inFlightAtFreeze);
-                    Thread.sleep(FROZEN.toMillis());
+                    Thread.sleep(HOLD_AFTER.toMillis());
+                    long exposedByFreeze = inFlightAtFreeze + simulator.calls() - callsAtFreeze;
+                    Thread.sleep(FROZEN.minus(HOLD_AFTER).toMillis());
+                    long callsWhileFrozen = simulator.calls() - callsAtFreeze;
                     broker.thaw(0);
                     out.awaitProgressBeyond(committedAtFreeze, Duration.ofMinutes(2));
-                    long exposedByFreeze = inFlightAtFreeze + simulator.calls() - callsAtFreeze;
-                    log.say("thawed; results again, %d calls exposed", exposedByFreeze);
-                    Thread.sleep(random.nextInt(3_000));
-                    int committedAtKill = out.committedNow();
+                    log.say("thawed, results again; %d calls from a second before the freeze to %d s into it, %d in all of it",
+                            exposedByFreeze - inFlightAtFreeze, HOLD_AFTER.toSeconds(), callsWhileFrozen);
+                    Thread.sleep(random.nextInt(1_000));
                     long callsAtKill = simulator.calls();
+                    Thread.sleep(Promises.ANSWERED_BEFORE.toMillis());
                     int inFlightAtKill = simulator.callsInFlight();
                     broker.kill(0);
                     log.say("killed the broker after %d requests sent, %d calls in flight", feeder.handedOver(),
                             inFlightAtKill);
-                    Thread.sleep(2_000);
-                    broker.restart(0);
-                    out.awaitProgressBeyond(committedAtKill, Duration.ofMinutes(2));
+                    Thread.sleep(HOLD_AFTER.toMillis());
                     long exposedByKill = inFlightAtKill + simulator.calls() - callsAtKill;
-                    log.say("broker started again; results again, %d calls exposed", exposedByKill);
+                    broker.restart(0);
+                    log.say("broker started again; %d calls from a second before the kill to %d s after, %d while it was down",
+                            exposedByKill - inFlightAtKill, HOLD_AFTER.toSeconds(), simulator.calls() - callsAtKill);
                     exposed = exposedByFreeze + exposedByKill;
                     feeder.awaitSent(Duration.ofMinutes(3));
                 }
@@ -94,7 +103,8 @@ class BrokerStallTest {
                 report.assertKept();
                 assertThat(worker.alive()).as("the worker ran on by itself: %s", worker.log()).isTrue();
                 // A fenced producer's transaction is aborted and the answers it held are redone: the calls exposed are
-                // those in flight at the freeze and at the kill, and those started from then until results flow again.
+                // those started in the second before the freeze and the kill, those in flight then, and those started
+                // before the worker held calls back.
                 assertThat(report.extraCalls()).as("calls repeated, against %d exposed", exposed)
                         .isLessThanOrEqualTo(exposed);
             }

@@ -77,6 +77,8 @@ final class WorkerProcess implements AutoCloseable {
         deployment.kafkaConfig().forEach(property -> args.addAll(List.of("--kafka-config", property)));
         CliProcess process = CliProcess.start(deployment.dir(), instance + "-" + run, deployment.environment(),
                 args.toArray(String[]::new));
+        // A test JVM that dies (a timeout, a kill) must not leave workers running on the machine.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::close, "chaos-worker-stop"));
         try {
             int port = Integer.parseInt(process.await(RUNNING, Duration.ofSeconds(120)).group(1));
             WorkerProcess worker = new WorkerProcess(instance, process, port);
