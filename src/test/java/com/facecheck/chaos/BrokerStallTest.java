@@ -1,16 +1,8 @@
 package com.facecheck.chaos;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.facecheck.chaos.ChaosRequests.Sent;
-import com.facecheck.chaos.WorkerProcess.Deployment;
-import com.facecheck.ops.TopicSetup;
-import com.facecheck.provider.AppCode;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatorBehaviour;
-import com.facecheck.testing.TestImages;
-import com.facecheck.testing.TestTopics;
-import com.facecheck.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,24 +33,18 @@ class BrokerStallTest {
 
     @Test
     void theWorkerRecoversFromAFrozenBrokerAndFromOneKilledAndRestarted() throws Exception {
-        long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
-        ChaosLog log = new ChaosLog("broker stall", seed);
-        Random random = new Random(seed);
-        TopicNames names = TestTopics.prefixed("chaos-stall.");
-        List<Sent> sent = ChaosRequests.mix("stall-", REQUESTS, 400_000, TestImages.jpegBase64(120, 150), seed);
+        ChaosLog log = new ChaosLog("broker stall");
+        Random random = log.random();
+        List<Sent> sent = ChaosRequests.mix("stall-", REQUESTS, 400_000, ChaosRequests.SMALL_PHOTO, log.seed());
         try (BrokerNodes broker = BrokerNodes.start(dir.resolve("kafka"), 1);
-             ProviderSimulator simulator = ProviderSimulator.standalone(
-                     ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)))) {
-            String bootstrap = broker.bootstrapServers();
-            TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
-            simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(100));
-            Deployment deployment = Deployment.of(dir, names, bootstrap, "http://127.0.0.1:" + simulator.start(0),
-                    "chaos-stall", "", "consumer.session.timeout.ms=6000", "consumer.heartbeat.interval.ms=1000",
-                    "producer.transaction.timeout.ms=5000");
-            try (WorkerProcess worker = WorkerProcess.start(deployment, "a", "run1");
-                 Outputs out = new Outputs(bootstrap, names)) {
+             Stage stage = Stage.set(broker.bootstrapServers(), (short) 1, dir, "chaos-stall",
+                     SimulatorBehaviour.wellBehaved().withLatency(100), "", "consumer.session.timeout.ms=6000",
+                     "consumer.heartbeat.interval.ms=1000", "producer.transaction.timeout.ms=5000")) {
+            ProviderSimulator simulator = stage.simulator;
+            try (WorkerProcess worker = WorkerProcess.start(stage.deployment, "a", "run1");
+                 Outputs out = new Outputs(stage.bootstrap, stage.names)) {
                 long exposed;
-                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), sent, REQUESTS_PER_SECOND)) {
+                try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), sent, REQUESTS_PER_SECOND)) {
                     log.say("worker ready, sending");
                     out.awaitUntil(o -> o.resultCount() >= 50, Duration.ofMinutes(2), "the first results");
                     Thread.sleep(random.nextInt(3_000));
@@ -75,8 +61,9 @@ class BrokerStallTest {
                     long callsWhileFrozen = simulator.calls() - callsAtFreeze;
                     broker.thaw(0);
                     out.awaitProgressBeyond(committedAtFreeze, Duration.ofMinutes(2));
-                    log.say("thawed, results again; %d calls from a second before the freeze to %d s into it, %d in all of it",
-                            exposedByFreeze - inFlightAtFreeze, HOLD_AFTER.toSeconds(), callsWhileFrozen);
+                    log.say("thawed, results again; %d calls from a second before the freeze to %d s into it, %d in"
+                            + " all of it", exposedByFreeze - inFlightAtFreeze, HOLD_AFTER.toSeconds(),
+                            callsWhileFrozen);
                     Thread.sleep(random.nextInt(1_000));
                     long callsAtKill = simulator.calls();
                     Thread.sleep(Promises.ANSWERED_BEFORE.toMillis());
@@ -87,26 +74,21 @@ class BrokerStallTest {
                     Thread.sleep(HOLD_AFTER.toMillis());
                     long exposedByKill = inFlightAtKill + simulator.calls() - callsAtKill;
                     broker.restart(0);
-                    log.say("broker started again; %d calls from a second before the kill to %d s after, %d while it was down",
-                            exposedByKill - inFlightAtKill, HOLD_AFTER.toSeconds(), simulator.calls() - callsAtKill);
+                    log.say("broker started again; %d calls from a second before the kill to %d s after, %d while it"
+                            + " was down", exposedByKill - inFlightAtKill, HOLD_AFTER.toSeconds(),
+                            simulator.calls() - callsAtKill);
                     exposed = exposedByFreeze + exposedByKill;
                     feeder.awaitSent(Duration.ofMinutes(3));
                 }
-                out.awaitUntil(o -> sent.stream().allMatch(s -> !o.resultsOf(s.requestId()).isEmpty()),
-                        Duration.ofMinutes(3), "every request");
-                Thread.sleep(1_000);
-                out.catchUp();
+                out.awaitEvery(sent, Duration.ofMinutes(3));
 
                 Promises.Report report = Promises.check(sent, out, simulator, Set.of());
                 log.say("%s; %.0f rebalances", report.summary(),
                         worker.metric("facecheck_streams_rebalances_total"));
-                report.assertKept();
-                assertThat(worker.alive()).as("the worker ran on by itself: %s", worker.log()).isTrue();
                 // A fenced producer's transaction is aborted and the answers it held are redone: the calls exposed are
                 // those started in the second before the freeze and the kill, those in flight then, and those started
                 // before the worker held calls back.
-                assertThat(report.extraCalls()).as("calls repeated, against %d exposed", exposed)
-                        .isLessThanOrEqualTo(exposed);
+                report.assertKept().assertRanOnWithExtraCallsAtMost(worker, exposed);
             }
         }
     }

@@ -4,6 +4,7 @@ import com.facecheck.contract.Outcome;
 import com.facecheck.simulator.SimulatedIdentity;
 import com.facecheck.testing.SamplePeople;
 import com.facecheck.testing.TestIds;
+import com.facecheck.testing.TestImages;
 import com.facecheck.testing.Traffic;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.Random;
  */
 final class ChaosRequests {
 
+    /** A valid photo of 120 × 150 pixels, small enough for thousands of requests in the short form's minutes. */
+    static final String SMALL_PHOTO = TestImages.jpegBase64(120, 150);
     /** Requests per burst for one ID number: two more than the per-ID cap of 5. */
     static final int BURST = 7;
     /** One burst per this many requests. */

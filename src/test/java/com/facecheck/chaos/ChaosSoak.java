@@ -6,13 +6,9 @@ import com.facecheck.chaos.ChaosRequests.Sent;
 import com.facecheck.chaos.WorkerProcess.Deployment;
 import com.facecheck.contract.Json;
 import com.facecheck.contract.VerificationResult;
-import com.facecheck.ops.TopicSetup;
-import com.facecheck.provider.AppCode;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.TestImages;
-import com.facecheck.testing.TestTopics;
-import com.facecheck.topology.TopicNames;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -62,25 +58,20 @@ class ChaosSoak {
     void halfThePeakRateWithFaultsStaysFlat() throws Exception {
         Duration length = Duration.ofMinutes(Long.getLong("facecheck.soak.minutes", 30));
         double rate = Double.parseDouble(System.getProperty("facecheck.soak.rate", "100"));
-        long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
         int requests = (int) (rate * length.toSeconds());
-        ChaosLog log = new ChaosLog("soak", seed);
+        ChaosLog log = new ChaosLog("soak");
         log.say("%d min at %.0f requests/s, %d requests", length.toMinutes(), rate, requests);
-        TopicNames names = TestTopics.prefixed("chaos-soak.");
-        List<Sent> sent = ChaosRequests.mix("soak-", requests, 0, TestImages.jpegBase64(320, 400), seed);
+        List<Sent> sent = ChaosRequests.mix("soak-", requests, 0, TestImages.jpegBase64(320, 400), log.seed());
         List<Sample> samples = new ArrayList<>();
         try (BrokerNodes broker = BrokerNodes.start(dir.resolve("kafka"), 1);
-             ProviderSimulator simulator = ProviderSimulator.standalone(
-                     ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)))) {
-            String bootstrap = broker.bootstrapServers();
-            TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
-            simulator.behaviour(FAULTS);
-            Deployment deployment = Deployment.of(dir, names, bootstrap, "http://127.0.0.1:" + simulator.start(0),
-                    "chaos-soak", "provider:\n  call-timeout: 5s\n");
+             Stage stage = Stage.set(broker.bootstrapServers(), (short) 1, dir, "chaos-soak", FAULTS,
+                     "provider:\n  call-timeout: 5s\n")) {
+            ProviderSimulator simulator = stage.simulator;
+            Deployment deployment = stage.deployment;
             WorkerProcess worker = WorkerProcess.start(deployment, "a", "run1");
             int kills = 0;
-            try (Outputs out = new Outputs(bootstrap, names);
-                 Feeder feeder = Feeder.start(bootstrap, names.requests(), sent, rate)) {
+            try (Outputs out = new Outputs(stage.bootstrap, stage.names);
+                 Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), sent, rate)) {
                 long started = System.nanoTime();
                 Duration every = length.dividedBy(SAMPLES);
                 long nextSample = started + every.toNanos();
@@ -104,10 +95,7 @@ class ChaosSoak {
                 }
                 feeder.awaitSent(Duration.ofMinutes(5));
                 simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(200));
-                out.awaitUntil(o -> sent.stream().allMatch(s -> !o.resultsOf(s.requestId()).isEmpty()),
-                        Duration.ofMinutes(10), "every request");
-                Thread.sleep(1_000);
-                out.catchUp();
+                out.awaitEvery(sent, Duration.ofMinutes(10));
 
                 Promises.Report report = Promises.check(sent, out, simulator, Set.of());
                 log.say("%s; kills %d", report.summary(), kills);

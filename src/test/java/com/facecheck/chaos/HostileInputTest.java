@@ -169,7 +169,8 @@ class HostileInputTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
                     new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                            Integer.toString(LARGEST_INPUT)), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+                            Integer.toString(LARGEST_INPUT)), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -208,7 +209,10 @@ class HostileInputTest {
         }
     }
 
-    /** Each input's outcomes as text ({@code poison <reason-code>}, {@code result <error> <reason>}), once all have one. */
+    /**
+     * Each input's outcomes as text ({@code poison <reason-code>}, {@code result <error> <reason>}), once all have
+     * one.
+     */
     private static Map<Sent, List<String>> awaitOutcomes(OutputCollector out, TopicNames names, List<Sent> sent,
                                                          CliProcess worker) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -69,6 +69,16 @@ final class Outputs implements AutoCloseable {
     }
 
     /**
+     * Waits until every request of {@code sent} has a result, then a second more, in which a late or repeated result
+     * would arrive, and reads everything to its end.
+     */
+    void awaitEvery(List<ChaosRequests.Sent> sent, Duration within) throws InterruptedException {
+        awaitUntil(o -> sent.stream().allMatch(s -> o.results.containsKey(s.requestId())), within, "every request");
+        Thread.sleep(1_000);
+        catchUp();
+    }
+
+    /**
      * Reads every partition to where it ends now. Records written in one transaction (a result and its dead letter)
      * become visible together but may be fetched apart.
      */

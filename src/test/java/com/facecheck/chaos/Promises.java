@@ -56,6 +56,13 @@ final class Promises {
             return this;
         }
 
+        /** The worker ran on by itself through what broke, and repeated no more calls than it exposed. */
+        Report assertRanOnWithExtraCallsAtMost(WorkerProcess worker, long exposed) {
+            assertThat(worker.alive()).as("the worker ran on by itself: %s", worker.log()).isTrue();
+            assertThat(extraCalls).as("calls repeated, against %d exposed", exposed).isLessThanOrEqualTo(exposed);
+            return this;
+        }
+
         String summary() {
             return String.format("%d records (%d requests, %d copies): %d results, lost %d, doubled %d, %d retryable"
                     + " dead letters, %d calls, %d extra, %d billed twice", records, requests, copies, results, lost,

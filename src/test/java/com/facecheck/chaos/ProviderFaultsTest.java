@@ -6,15 +6,11 @@ import com.facecheck.chaos.ChaosRequests.Kind;
 import com.facecheck.chaos.ChaosRequests.Sent;
 import com.facecheck.chaos.WorkerProcess.Deployment;
 import com.facecheck.contract.VerificationResult;
-import com.facecheck.ops.TopicSetup;
-import com.facecheck.provider.AppCode;
 import com.facecheck.provider.Billing;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.CliRun;
 import com.facecheck.testing.KafkaBroker;
-import com.facecheck.testing.TestImages;
-import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,27 +40,23 @@ class ProviderFaultsTest {
 
     @Test
     void everyRequestIsDecidedOrDeadLetteredBilledOnceAndReplayedToAFinalResult() throws Exception {
-        long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
-        ChaosLog log = new ChaosLog("provider faults", seed);
-        String bootstrap = KafkaBroker.bootstrapServers();
-        TopicNames names = TestTopics.prefixed("chaos-provider.");
-        TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
-        List<Sent> sent = ChaosRequests.mix("provider-", REQUESTS, 500_000, TestImages.jpegBase64(120, 150), seed);
-        try (ProviderSimulator simulator = ProviderSimulator.standalone(
-                ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)))) {
-            simulator.behaviour(FAULTY);
-            // Calls may take longer than the spikes: a call given up on may have been billed, and could not be
-            // replayed without the risk of paying twice. Probes every two seconds, so the circuit closes soon.
-            Deployment deployment = Deployment.of(dir, names, bootstrap, "http://127.0.0.1:" + simulator.start(0),
-                    "chaos-provider", """
-                            provider:
-                              call-timeout: 15s
-                              probe-interval: 2s
-                              retry:
-                                max-attempts: 4
-                                first-backoff: 100ms
-                                max-backoff: 1s
-                            """);
+        ChaosLog log = new ChaosLog("provider faults");
+        List<Sent> sent = ChaosRequests.mix("provider-", REQUESTS, 500_000, ChaosRequests.SMALL_PHOTO, log.seed());
+        // Calls may take longer than the spikes: a call given up on may have been billed, and could not be
+        // replayed without the risk of paying twice. Probes every two seconds, so the circuit closes soon.
+        try (Stage stage = Stage.set(KafkaBroker.bootstrapServers(), (short) 1, dir, "chaos-provider", FAULTY, """
+                provider:
+                  call-timeout: 15s
+                  probe-interval: 2s
+                  retry:
+                    max-attempts: 4
+                    first-backoff: 100ms
+                    max-backoff: 1s
+                """)) {
+            ProviderSimulator simulator = stage.simulator;
+            TopicNames names = stage.names;
+            String bootstrap = stage.bootstrap;
+            Deployment deployment = stage.deployment;
             try (WorkerProcess worker = WorkerProcess.start(deployment, "a", "run1");
                  Outputs out = new Outputs(bootstrap, names)) {
                 try (Feeder feeder = Feeder.start(bootstrap, names.requests(), sent, REQUESTS_PER_SECOND)) {
@@ -81,10 +73,7 @@ class ProviderFaultsTest {
                     feeder.awaitSent(Duration.ofMinutes(2));
                 }
                 simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(50));
-                out.awaitUntil(o -> sent.stream().allMatch(s -> !o.resultsOf(s.requestId()).isEmpty()),
-                        Duration.ofMinutes(3), "every request decided or dead-lettered");
-                Thread.sleep(1_000);
-                out.catchUp();
+                out.awaitEvery(sent, Duration.ofMinutes(3));
 
                 Promises.Report outage = Promises.check(sent, out, simulator, Set.of());
                 double openings = worker.metric("facecheck_provider_unavailable_total");

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.facecheck.chaos.ChaosRequests.Kind;
 import com.facecheck.chaos.ChaosRequests.Sent;
 import com.facecheck.chaos.WorkerProcess.Deployment;
-import com.facecheck.ops.TopicSetup;
-import com.facecheck.provider.AppCode;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.KafkaBroker;
-import com.facecheck.testing.TestImages;
-import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,22 +40,20 @@ class WorkerCrashesTest {
 
     @Test
     void threeKillsAndARollingRestartLoseNothingAndDoubleNothing() throws Exception {
-        long seed = Long.getLong("facecheck.chaos.seed", System.nanoTime());
-        ChaosLog log = new ChaosLog("worker crashes", seed);
-        Random random = new Random(seed);
-        String bootstrap = KafkaBroker.bootstrapServers();
-        TopicNames names = TestTopics.prefixed("chaos-crashes.");
-        TopicSetup.createMissing(bootstrap, names, 4, (short) 1);
-        List<Sent> sent = ChaosRequests.mix("crashes-", REQUESTS, 200_000, TestImages.jpegBase64(120, 150), seed);
+        ChaosLog log = new ChaosLog("worker crashes");
+        Random random = log.random();
+        List<Sent> sent = ChaosRequests.mix("crashes-", REQUESTS, 200_000, ChaosRequests.SMALL_PHOTO, log.seed());
         List<Sent> withKills = sent.subList(0, REQUESTS - ROLLING_RESTART_REQUESTS);
         List<Sent> withRestart = sent.subList(REQUESTS - ROLLING_RESTART_REQUESTS, REQUESTS);
 
-        try (ProviderSimulator simulator = ProviderSimulator.standalone(
-                ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)))) {
-            // Long enough that every kill finds calls in flight.
-            simulator.behaviour(SimulatorBehaviour.wellBehaved().withLatency(300));
-            Deployment deployment = Deployment.of(dir, names, bootstrap, "http://127.0.0.1:" + simulator.start(0),
-                    "chaos-crashes", "provider:\n  max-in-flight: 64\nshutdown:\n  drain-timeout: 30s\n");
+        // Answers slow enough that every kill finds calls in flight.
+        try (Stage stage = Stage.set(KafkaBroker.bootstrapServers(), (short) 1, dir, "chaos-crashes",
+                SimulatorBehaviour.wellBehaved().withLatency(300),
+                "provider:\n  max-in-flight: 64\nshutdown:\n  drain-timeout: 30s\n")) {
+            ProviderSimulator simulator = stage.simulator;
+            String bootstrap = stage.bootstrap;
+            TopicNames names = stage.names;
+            Deployment deployment = stage.deployment;
             Map<String, WorkerProcess> instances = new HashMap<>();
             Map<String, Integer> runs = new ConcurrentHashMap<>();
             try (Outputs out = new Outputs(bootstrap, names)) {
@@ -84,7 +78,7 @@ class WorkerCrashesTest {
                     }
                     feeder.awaitSent(Duration.ofMinutes(2));
                 }
-                out.awaitUntil(o -> decided(o, withKills), Duration.ofMinutes(3), "every request before the restart");
+                out.awaitEvery(withKills, Duration.ofMinutes(3));
                 for (WorkerProcess instance : instances.values()) {
                     log.say("instance %s after the kills: %.0f rebalances, %.0f calls resumed",
                             instance.instance(), instance.metric("facecheck_streams_rebalances_total"),
@@ -103,9 +97,7 @@ class WorkerCrashesTest {
                     }
                     feeder.awaitSent(Duration.ofMinutes(2));
                 }
-                out.awaitUntil(o -> decided(o, sent), Duration.ofMinutes(3), "every request");
-                Thread.sleep(1_000); // a late or repeated result would be here by now
-                out.catchUp();
+                out.awaitEvery(sent, Duration.ofMinutes(3));
 
                 Promises.Report report = Promises.check(sent, out, simulator, Set.of());
                 long killRepeats = Promises.extraCalls(withKills, out, simulator);
@@ -139,9 +131,6 @@ class WorkerCrashesTest {
         }
     }
 
-    private static boolean decided(Outputs out, List<Sent> requests) {
-        return requests.stream().allMatch(s -> !out.resultsOf(s.requestId()).isEmpty());
-    }
 
     private static void awaitCallsInFlight(ProviderSimulator simulator) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -1,0 +1,57 @@
+package com.facecheck.chaos;
+
+import com.facecheck.chaos.WorkerProcess.Deployment;
+import com.facecheck.ops.TopicSetup;
+import com.facecheck.provider.AppCode;
+import com.facecheck.simulator.ProviderSimulator;
+import com.facecheck.simulator.SimulatorBehaviour;
+import com.facecheck.testing.TestTopics;
+import com.facecheck.topology.TopicNames;
+import java.nio.file.Path;
+
+/**
+ * What a scenario plays on: its own topics on a cluster, a provider simulator that takes the deployment's
+ * credentials, and the deployment of the worker that calls it. Named after the scenario, so that scenarios sharing a
+ * broker never read each other's records.
+ */
+final class Stage implements AutoCloseable {
+
+    final String bootstrap;
+    final TopicNames names;
+    final ProviderSimulator simulator;
+    final Deployment deployment;
+
+    private Stage(String bootstrap, TopicNames names, ProviderSimulator simulator, Deployment deployment) {
+        this.bootstrap = bootstrap;
+        this.names = names;
+        this.simulator = simulator;
+        this.deployment = deployment;
+    }
+
+    /**
+     * Creates the topics of {@code name} (4 partitions, {@code replicas} replicas), starts a simulator behaving as
+     * {@code behaviour} and describes the deployment: its configuration file the topics plus {@code yaml}, and
+     * {@code kafkaConfig}.
+     */
+    static Stage set(String bootstrap, short replicas, Path dir, String name, SimulatorBehaviour behaviour,
+                     String yaml, String... kafkaConfig) throws Exception {
+        TopicNames names = TestTopics.prefixed(name + ".");
+        TopicSetup.createMissing(bootstrap, names, 4, replicas);
+        ProviderSimulator simulator = ProviderSimulator.standalone(
+                ProviderSimulator.Accounts.appCodeOnly(AppCode.of(Deployment.APP_CODE)));
+        try {
+            simulator.behaviour(behaviour);
+            String url = "http://127.0.0.1:" + simulator.start(0);
+            return new Stage(bootstrap, names, simulator, Deployment.of(dir, names, bootstrap, url, name, yaml,
+                    kafkaConfig));
+        } catch (Exception | Error e) {
+            simulator.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+    }
+}
