@@ -35,8 +35,16 @@ final class ChaosRequests {
     /** What a request is to the promises: a request of its own, a copy of an earlier one, or one of a burst. */
     enum Kind { FRESH, COPY, BURST }
 
-    /** One record sent. */
-    record Sent(String requestId, String name, String idNumber, byte[] value, Kind kind) {
+    /**
+     * One record sent. Its bytes are made when it is sent, the photo shared: a soak of hours holds hundreds of
+     * thousands of these.
+     */
+    record Sent(String requestId, String name, String idNumber, String image, Kind kind) {
+
+        /** The record as upstream sends it; a copy's bytes are its original's. */
+        byte[] value() {
+            return Traffic.request(requestId, name, idNumber, image).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private ChaosRequests() {
@@ -51,20 +59,20 @@ final class ChaosRequests {
         List<Sent> sent = new ArrayList<>(count);
         int person = firstPerson;
         SimulatedIdentity failing = SamplePeople.answering(Outcome.FAILED);
-        sent.add(request(prefix + ALWAYS_FAILS, failing.name(), failing.idNumber(), image, Kind.FRESH));
+        sent.add(new Sent(prefix + ALWAYS_FAILS, failing.name(), failing.idNumber(), image, Kind.FRESH));
         while (sent.size() < count) {
             int n = sent.size();
             if (n % BURST_EVERY == BURST_EVERY / 2 && count - n >= BURST) {
                 String idNumber = TestIds.idNumber(person++);
                 for (int i = 0; i < BURST; i++) {
-                    sent.add(request(prefix + n + "-" + i, TestIds.name(person++), idNumber, image, Kind.BURST));
+                    sent.add(new Sent(prefix + n + "-" + i, TestIds.name(person++), idNumber, image, Kind.BURST));
                 }
             } else if (n % COPY_EVERY == COPY_EVERY - 1) {
                 Sent original = sent.get(random.nextInt(n));
-                sent.add(new Sent(original.requestId(), original.name(), original.idNumber(), original.value(),
+                sent.add(new Sent(original.requestId(), original.name(), original.idNumber(), original.image(),
                         Kind.COPY));
             } else {
-                sent.add(request(prefix + n, TestIds.name(person), TestIds.idNumber(person), image, Kind.FRESH));
+                sent.add(new Sent(prefix + n, TestIds.name(person), TestIds.idNumber(person), image, Kind.FRESH));
                 person++;
             }
         }
@@ -76,8 +84,4 @@ final class ChaosRequests {
         return requestId.endsWith(ALWAYS_FAILS);
     }
 
-    private static Sent request(String requestId, String name, String idNumber, String image, Kind kind) {
-        return new Sent(requestId, name, idNumber,
-                Traffic.request(requestId, name, idNumber, image).getBytes(StandardCharsets.UTF_8), kind);
-    }
 }
