@@ -134,6 +134,8 @@ class HostileInputTest {
                         .filteredOn(r -> r.outcomeEnum() != Outcome.INVALID_REQUEST)
                         .extracting(VerificationResult::requestId).containsExactly("hostile-after-the-corpus");
                 assertThat(after.decidedBy()).isEqualTo("provider");
+                assertThat(simulator.calls()).as("calls at the provider: none for hostile input, one for the valid"
+                        + " request after it").isEqualTo(1);
                 assertAccounted(records, names, sent);
                 assertThat(Traffic.resultRecords(records, names)).as("results with headers a producer sent")
                         .allSatisfy(r -> assertThat(r.headers().toArray()).noneMatch(h -> h.key().isEmpty()
