@@ -49,10 +49,14 @@ final class CallQueue {
     private final Set<String> queued = new HashSet<>();
     /** Started and not yet drained: in flight, or answered and waiting in {@link #completions}. */
     private final Set<String> inFlight = new HashSet<>();
+    /** Drained, their outcome written into the open transaction: a crash before it commits repeats them. */
+    private int answeredUncommitted;
     /** Set when the task closes: answers that arrive later are dropped (the task's next owner calls again). */
     private boolean closed;
     /** How many of {@link #queued} the worker's gauge counts now. */
     private int reportedWaiting;
+    /** How many calls in flight or answered and not committed the worker's gauge counts now. */
+    private int reportedUnsettled;
 
     CallQueue(CallSetup setup, Clock clock) {
         this.setup = setup;
@@ -79,7 +83,15 @@ final class CallQueue {
         }
         // Forgotten too: a revived task calls again for what it restores, rather than wait for answers it dropped.
         inFlight.clear();
+        answeredUncommitted = 0;
+        reportUnsettled();
         clearWaiting();
+    }
+
+    /** The task's transaction committed: the answers drained before are settled, never to be asked for again. */
+    void committed() {
+        answeredUncommitted = 0;
+        reportUnsettled();
     }
 
     /** A revived task takes answers again. */
@@ -178,9 +190,16 @@ final class CallQueue {
         reportedWaiting = queued.size();
     }
 
+    private void reportUnsettled() {
+        int unsettled = inFlight.size() + answeredUncommitted;
+        setup.gauges().unsettledChanged(unsettled - reportedUnsettled);
+        reportedUnsettled = unsettled;
+    }
+
     private void start(VerificationRequest request, long now) {
         String requestId = request.requestId();
         inFlight.add(requestId);
+        reportUnsettled();
         permits.callStarted();
         long startedNanos = System.nanoTime();
         CompletionStage<ProviderAnswer> call;
@@ -213,6 +232,7 @@ final class CallQueue {
         Completion completion;
         while ((completion = completions.poll()) != null) {
             inFlight.remove(completion.requestId());
+            answeredUncommitted++;
             permits.answerTaken();
             finish.accept(completion);
         }

@@ -278,6 +278,9 @@ final class ServePerson implements Processor<String, PersonInput, String, Person
     }
 
     private void drainAndDispatch() {
+        if (commits.sawCommit()) {
+            calls.committed(); // before the drain: answers taken after this look are in the next transaction
+        }
         calls.drain(this::finishCall);
         if (!commits.holdCalls(clock.millis())) {
             calls.dispatch(this);

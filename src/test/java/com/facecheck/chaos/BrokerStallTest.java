@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerStallTest {
 
-    private static final int REQUESTS = 1_000;
+    private static final int REQUESTS = 1_500;
     private static final double REQUESTS_PER_SECOND = 50;
+    private static final int WARM_UP = 100;
     private static final Duration FROZEN = Duration.ofSeconds(12);
     /**
      * Within this of results no longer being committed, the worker starts no new call (two seconds, and a margin for
@@ -44,38 +45,36 @@ class BrokerStallTest {
             try (WorkerProcess worker = WorkerProcess.start(stage.deployment, "a", "run1");
                  Outputs out = new Outputs(stage.bootstrap, stage.names)) {
                 long exposed;
-                try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), sent, REQUESTS_PER_SECOND)) {
-                    log.say("worker ready, sending");
-                    out.awaitUntil(o -> o.resultCount() >= 50, Duration.ofMinutes(2), "the first results");
-                    Thread.sleep(random.nextInt(3_000));
+                List<Sent> rest = Feeder.warmUp(stage.bootstrap, stage.names.requests(), sent, WARM_UP, out);
+                try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), rest, REQUESTS_PER_SECOND)) {
+                    log.say("worker ready and serving, sending");
+                    Thread.sleep(1_000 + random.nextInt(3_000));
                     int committedAtFreeze = out.committedNow();
                     long callsAtFreeze = simulator.calls();
-                    Thread.sleep(Promises.ANSWERED_BEFORE.toMillis());
-                    int inFlightAtFreeze = simulator.callsInFlight();
+                    double unsettledAtFreeze = worker.unsettledCalls();
                     broker.freeze(0);
-                    log.say("froze the broker after %d requests sent, %d calls in flight", feeder.handedOver(),
-                            inFlightAtFreeze);
+                    log.say("froze the broker after %d requests sent, %.0f calls unsettled", feeder.handedOver(),
+                            unsettledAtFreeze);
                     Thread.sleep(HOLD_AFTER.toMillis());
-                    long exposedByFreeze = inFlightAtFreeze + simulator.calls() - callsAtFreeze;
+                    long exposedByFreeze = (long) unsettledAtFreeze + simulator.calls() - callsAtFreeze;
                     Thread.sleep(FROZEN.minus(HOLD_AFTER).toMillis());
                     long callsWhileFrozen = simulator.calls() - callsAtFreeze;
                     broker.thaw(0);
                     out.awaitProgressBeyond(committedAtFreeze, Duration.ofMinutes(2));
-                    log.say("thawed, results again; %d calls from a second before the freeze to %d s into it, %d in"
-                            + " all of it", exposedByFreeze - inFlightAtFreeze, HOLD_AFTER.toSeconds(),
+                    log.say("thawed, results again; %d calls started in the first %d s of the freeze, %d in all of"
+                            + " it", exposedByFreeze - (long) unsettledAtFreeze, HOLD_AFTER.toSeconds(),
                             callsWhileFrozen);
                     Thread.sleep(random.nextInt(1_000));
                     long callsAtKill = simulator.calls();
-                    Thread.sleep(Promises.ANSWERED_BEFORE.toMillis());
-                    int inFlightAtKill = simulator.callsInFlight();
+                    double unsettledAtKill = worker.unsettledCalls();
                     broker.kill(0);
-                    log.say("killed the broker after %d requests sent, %d calls in flight", feeder.handedOver(),
-                            inFlightAtKill);
+                    log.say("killed the broker after %d requests sent, %.0f calls unsettled", feeder.handedOver(),
+                            unsettledAtKill);
                     Thread.sleep(HOLD_AFTER.toMillis());
-                    long exposedByKill = inFlightAtKill + simulator.calls() - callsAtKill;
+                    long exposedByKill = (long) unsettledAtKill + simulator.calls() - callsAtKill;
                     broker.restart(0);
-                    log.say("broker started again; %d calls from a second before the kill to %d s after, %d while it"
-                            + " was down", exposedByKill - inFlightAtKill, HOLD_AFTER.toSeconds(),
+                    log.say("broker started again; %d calls started in the first %d s after the kill, %d while it"
+                            + " was down", exposedByKill - (long) unsettledAtKill, HOLD_AFTER.toSeconds(),
                             simulator.calls() - callsAtKill);
                     exposed = exposedByFreeze + exposedByKill;
                     feeder.awaitSent(Duration.ofMinutes(3));
@@ -86,8 +85,8 @@ class BrokerStallTest {
                 log.say("%s; %.0f rebalances", report.summary(),
                         worker.metric("facecheck_streams_rebalances_total"));
                 // A fenced producer's transaction is aborted and the answers it held are redone: the calls exposed are
-                // those started in the second before the freeze and the kill, those in flight then, and those started
-                // before the worker held calls back.
+                // those unsettled at the freeze and at the kill, and those started after each before the worker held
+                // calls back.
                 report.assertKept().assertRanOnWithExtraCallsAtMost(worker, exposed);
             }
         }

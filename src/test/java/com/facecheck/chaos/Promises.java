@@ -9,7 +9,6 @@ import com.facecheck.contract.VerificationResult;
 import com.facecheck.simulator.ProviderSimulator;
 import com.facecheck.topology.Admission;
 import com.facecheck.topology.DeadLetters;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,13 +32,6 @@ import java.util.Set;
 final class Promises {
 
     private static final int SHOWN = 10;
-    /**
-     * A call answered shortly before a broker stopped may have its result in the transaction that was open then, and
-     * is redone with it: scenarios count the calls started this long before a failure among those it exposed, far
-     * more than a commit interval (20 ms) and a slow commit.
-     */
-    static final Duration ANSWERED_BEFORE = Duration.ofSeconds(1);
-
     /**
      * What a scenario ended with.
      *

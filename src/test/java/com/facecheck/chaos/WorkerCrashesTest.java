@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Scenario 1, worker crashes: 5,000 requests through two instances of {@code run}, each its own JVM. While the
  * first 4,000 arrive, an instance is killed with SIGKILL three times at random moments and started again; while the
  * last 1,000 arrive, both are restarted one after the other with SIGTERM, as a rolling restart does. Nothing is lost
- * or doubled; the kills repeat no more calls than were in flight when they struck, and the rolling restart none.
+ * or doubled; the kills repeat no more calls than were in flight when they struck (started and not yet committed),
+ * and the rolling restart none.
  */
 class WorkerCrashesTest {
 
@@ -34,6 +35,7 @@ class WorkerCrashesTest {
     private static final int ROLLING_RESTART_REQUESTS = 1_000;
     private static final int KILLS = 3;
     private static final double REQUESTS_PER_SECOND = 150;
+    private static final int WARM_UP = 200;
 
     @TempDir
     Path dir;
@@ -54,32 +56,37 @@ class WorkerCrashesTest {
             String bootstrap = stage.bootstrap;
             TopicNames names = stage.names;
             Deployment deployment = stage.deployment;
-            Map<String, WorkerProcess> instances = new HashMap<>();
+            Map<String, CompletableFuture<WorkerProcess>> instances = new HashMap<>();
             Map<String, Integer> runs = new ConcurrentHashMap<>();
             try (Outputs out = new Outputs(bootstrap, names)) {
-                CompletableFuture<WorkerProcess> b = CompletableFuture.supplyAsync(() -> start(deployment, "b", runs));
-                instances.put("a", start(deployment, "a", runs));
-                instances.put("b", b.join());
+                for (String instance : List.of("a", "b")) {
+                    instances.put(instance, CompletableFuture.supplyAsync(() -> start(deployment, instance, runs)));
+                }
+                instances.values().forEach(CompletableFuture::join);
+                List<Sent> rest = Feeder.warmUp(bootstrap, names.requests(), withKills, WARM_UP, out);
 
-                // Three kills at random moments while requests arrive, each instance started again after a while.
+                // Three kills at random moments while requests arrive, each instance started again after a while,
+                // in the background: the next kill may come while it is still starting.
                 List<Integer> inFlightAtKills = new ArrayList<>();
-                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withKills, REQUESTS_PER_SECOND)) {
-                    log.say("both instances ready, sending");
-                    out.awaitUntil(o -> o.resultCount() >= 50, Duration.ofMinutes(2), "the first results");
+                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), rest, REQUESTS_PER_SECOND)) {
+                    log.say("both instances serving, sending");
                     for (int kill = 0; kill < KILLS; kill++) {
                         Thread.sleep(random.nextInt(4_000));
-                        String victim = random.nextBoolean() ? "a" : "b";
-                        inFlightAtKills.add(simulator.callsInFlight());
-                        instances.remove(victim).kill();
-                        log.say("killed %s after %d requests sent, %d calls in flight", victim,
-                                feeder.handedOver(), inFlightAtKills.get(kill));
+                        String victim = victim(instances, random);
+                        int atTheProvider = simulator.callsInFlight();
+                        inFlightAtKills.add(killWithCallsInFlight(instances.remove(victim).join(), simulator));
+                        log.say("killed %s after %d requests sent, %d calls in flight (%d at the provider, from both"
+                                + " instances)", victim, WARM_UP + feeder.handedOver(), inFlightAtKills.get(kill),
+                                atTheProvider);
                         Thread.sleep(random.nextInt(3_000));
-                        instances.put(victim, start(deployment, victim, runs));
+                        instances.put(victim, CompletableFuture.supplyAsync(() -> start(deployment, victim, runs)));
                     }
+                    instances.values().forEach(CompletableFuture::join);
+                    log.say("both instances serving again after %d requests sent", WARM_UP + feeder.handedOver());
                     feeder.awaitSent(Duration.ofMinutes(2));
                 }
                 out.awaitEvery(withKills, Duration.ofMinutes(3));
-                for (WorkerProcess instance : instances.values()) {
+                for (WorkerProcess instance : running(instances)) {
                     log.say("instance %s after the kills: %.0f rebalances, %.0f calls resumed",
                             instance.instance(), instance.metric("facecheck_streams_rebalances_total"),
                             instance.metric("facecheck_calls_resumed_total"));
@@ -91,9 +98,9 @@ class WorkerCrashesTest {
                 try (Feeder feeder = Feeder.start(bootstrap, names.requests(), withRestart, REQUESTS_PER_SECOND)) {
                     for (String instance : List.of("a", "b")) {
                         awaitCallsInFlight(simulator);
-                        WorkerProcess stopping = instances.remove(instance);
+                        WorkerProcess stopping = instances.remove(instance).join();
                         assertThat(stopping.stop()).as("exit code of a stopped instance: %s", stopping.log()).isZero();
-                        instances.put(instance, start(deployment, instance, runs));
+                        instances.put(instance, CompletableFuture.completedFuture(start(deployment, instance, runs)));
                     }
                     feeder.awaitSent(Duration.ofMinutes(2));
                 }
@@ -112,9 +119,25 @@ class WorkerCrashesTest {
                 assertThat(restartRepeats).as("calls repeated through the rolling restart").isZero();
                 assertThat(sent).filteredOn(s -> s.kind() == Kind.BURST).isNotEmpty();
             } finally {
-                instances.values().forEach(WorkerProcess::close);
+                instances.values().forEach(instance -> instance.thenAccept(WorkerProcess::close)
+                        .exceptionally(failedToStart -> null).join());
             }
         }
+    }
+
+    /** A random instance among those serving; while both are starting, the one that will serve first. */
+    private static String victim(Map<String, CompletableFuture<WorkerProcess>> instances, Random random) {
+        List<String> serving = instances.entrySet().stream().filter(e -> e.getValue().isDone()).map(Map.Entry::getKey)
+                .sorted().toList();
+        if (serving.isEmpty()) {
+            CompletableFuture.anyOf(instances.values().toArray(CompletableFuture[]::new)).join();
+            return victim(instances, random);
+        }
+        return serving.get(random.nextInt(serving.size()));
+    }
+
+    private static List<WorkerProcess> running(Map<String, CompletableFuture<WorkerProcess>> instances) {
+        return instances.values().stream().map(CompletableFuture::join).toList();
     }
 
     /**
@@ -131,6 +154,19 @@ class WorkerCrashesTest {
         }
     }
 
+
+    /**
+     * Kills the instance and tells how many of its calls were in flight, from the worker's side: started, and their
+     * outcome not yet committed. An answer that arrived but waits for the next commit is lost with the process as
+     * surely as a call still out, and is asked for again.
+     */
+    private static int killWithCallsInFlight(WorkerProcess victim, ProviderSimulator simulator) throws Exception {
+        long callsBefore = simulator.calls();
+        double unsettled = victim.unsettledCalls();
+        victim.kill();
+        Thread.sleep(100); // a request the process wrote just before it died may still arrive
+        return (int) (unsettled + simulator.calls() - callsBefore);
+    }
 
     private static void awaitCallsInFlight(ProviderSimulator simulator) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

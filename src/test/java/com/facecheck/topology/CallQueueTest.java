@@ -148,4 +148,33 @@ class CallQueueTest {
         assertThat(meters.get(CallGauges.WAITING).gauge().value()).isZero();
         assertThat(meters.find(CallGauges.BUDGET_LEFT).gauge()).as("no daily budget, no gauge").isNull();
     }
+
+    @Test
+    void aCallStaysUnsettledFromItsStartUntilTheCommitAfterItsAnswerOrUntilTheTaskCloses() {
+        gauges.register(meters, false);
+        waiting.addAll(List.of("a", "b"));
+        queue.schedule("a", 0);
+        queue.schedule("b", 0);
+        queue.dispatch(owner);
+        assertThat(unsettled()).as("a in flight").isEqualTo(1);
+
+        answers.get("a").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
+        queue.drain(completion -> { });
+        queue.dispatch(owner);
+        assertThat(sent).containsExactly("a", "b");
+        assertThat(unsettled()).as("a answered but not committed, b in flight").isEqualTo(2);
+
+        queue.committed();
+        assertThat(unsettled()).as("a committed").isEqualTo(1);
+
+        answers.get("b").complete(new ProviderAnswer.Verdict(Outcome.VERIFIED, true, "ok", null, null, null, null));
+        queue.drain(completion -> { });
+        assertThat(unsettled()).as("b answered, not committed").isEqualTo(1);
+        queue.close(); // its next owner is the one to call again
+        assertThat(unsettled()).isZero();
+    }
+
+    private double unsettled() {
+        return meters.get(CallGauges.UNSETTLED).gauge().value();
+    }
 }

@@ -44,9 +44,12 @@ class CommitWatchTest {
         assertThat(watch.holdCalls(2_900)).as("a slow commit").isFalse();
         assertThat(watch.holdCalls(3_100)).as("no commit for more than two seconds").isTrue();
         assertThat(watch.holdCalls(9_000)).isTrue();
+        assertThat(watch.sawCommit()).isFalse();
 
         commitTotal++;
+        assertThat(watch.sawCommit()).as("a commit since the last look").isTrue();
         assertThat(watch.holdCalls(9_010)).isFalse();
+        assertThat(watch.sawCommit()).as("and none since").isFalse();
     }
 
     @Test
@@ -68,6 +71,7 @@ class CommitWatchTest {
         CommitWatch watch = CommitWatch.of(Map.of(), Map.of(), THREAD, 0);
         watch.written(0);
         assertThat(watch.holdCalls(1_000_000)).isFalse();
+        assertThat(watch.sawCommit()).as("every look counts as a commit").isTrue();
     }
 
     private static MetricName name(String thread) {
