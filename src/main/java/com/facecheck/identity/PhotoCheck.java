@@ -69,8 +69,12 @@ public final class PhotoCheck {
      * pixels of 16-bit samples take twice the memory and count twice.
      */
     static final long DECODE_PIXEL_BUDGET = 16_000_000L;
-    /** Pixels kept while checking that a photo sent as it came decodes at all. */
-    static final long VERIFY_PIXELS = 250_000L;
+    /**
+     * Pixels kept while checking that a photo sent as it came decodes at all, a 64 × 64 thumbnail: the decoder
+     * still reads every block of the file, and keeping fewer pixels took the check of a 400 × 500 photo from 1.8 to
+     * 1.1 ms (the floor is the entropy decoding itself).
+     */
+    static final long VERIFY_PIXELS = 4_096L;
 
     private static final float MAX_QUALITY = 0.92f;
     /** Above {@link #PREFERRED_SHORT_SIDE} a smaller image is preferred to blockier compression. */

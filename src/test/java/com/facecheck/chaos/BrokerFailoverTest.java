@@ -50,7 +50,8 @@ class BrokerFailoverTest {
                 List<Sent> rest = Feeder.warmUp(stage.bootstrap, stage.names.requests(), sent, WARM_UP, out);
                 try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), rest, REQUESTS_PER_SECOND)) {
                     log.say("worker ready and serving, sending");
-                    Thread.sleep(1_000 + random.nextInt(3_000));
+                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
+                    Thread.sleep(random.nextInt(2_000));
                     int killed = brokers.leaderOfMostPartitions();
                     int committedAtKill = out.committedNow();
                     long callsAtKill = stage.simulator.calls();

@@ -48,7 +48,8 @@ class BrokerStallTest {
                 List<Sent> rest = Feeder.warmUp(stage.bootstrap, stage.names.requests(), sent, WARM_UP, out);
                 try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), rest, REQUESTS_PER_SECOND)) {
                     log.say("worker ready and serving, sending");
-                    Thread.sleep(1_000 + random.nextInt(3_000));
+                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
+                    Thread.sleep(random.nextInt(2_000));
                     int committedAtFreeze = out.committedNow();
                     long callsAtFreeze = simulator.calls();
                     double unsettledAtFreeze = worker.unsettledCalls();
@@ -64,6 +65,7 @@ class BrokerStallTest {
                     log.say("thawed, results again; %d calls started in the first %d s of the freeze, %d in all of"
                             + " it", exposedByFreeze - (long) unsettledAtFreeze, HOLD_AFTER.toSeconds(),
                             callsWhileFrozen);
+                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
                     Thread.sleep(random.nextInt(1_000));
                     long callsAtKill = simulator.calls();
                     double unsettledAtKill = worker.unsettledCalls();

@@ -8,6 +8,7 @@ import com.facecheck.simulator.SimulatorBehaviour;
 import com.facecheck.testing.TestTopics;
 import com.facecheck.topology.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What a scenario plays on: its own topics on a cluster, a provider simulator that takes the deployment's
@@ -47,6 +48,21 @@ final class Stage implements AutoCloseable {
         } catch (Exception | Error e) {
             simulator.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the simulator has seen {@code more} calls beyond those it had seen when asked: the requests being
+     * sent have made it through the topology, so that what breaks next strikes calls in flight.
+     */
+    void awaitMoreCalls(int more, Duration within) throws InterruptedException {
+        long target = simulator.calls() + more;
+        long deadline = System.nanoTime() + within.toNanos();
+        while (simulator.calls() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(more + " more calls were not made within " + within);
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -70,6 +70,7 @@ class WorkerCrashesTest {
                 List<Integer> inFlightAtKills = new ArrayList<>();
                 try (Feeder feeder = Feeder.start(bootstrap, names.requests(), rest, REQUESTS_PER_SECOND)) {
                     log.say("both instances serving, sending");
+                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
                     for (int kill = 0; kill < KILLS; kill++) {
                         Thread.sleep(random.nextInt(4_000));
                         String victim = victim(instances, random);
