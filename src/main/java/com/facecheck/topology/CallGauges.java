@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the worker's stream tasks report together for its gauges: the calls waiting to start, the calls not yet
- * settled, and what is left of the daily budget. Each task owns its own queue and budget share, and tasks come and go with rebalances, so a
- * gauge cannot hold on to one task's objects: each task adds its part here and takes it back when it closes.
+ * settled, and what is left of the daily budget. Each task owns its own queue and budget share, and tasks come and
+ * go with rebalances, so a gauge cannot hold on to one task's objects: each task adds its part here and takes it
+ * back when it closes.
  */
 public final class CallGauges {
 
@@ -37,8 +38,8 @@ public final class CallGauges {
     }
 
     /**
-     * Registers {@value #WAITING} and {@value #UNSETTLED}, and {@value #BUDGET_LEFT} when there is a daily budget (without one, nothing is
-     * left or spent).
+     * Registers {@value #WAITING} and {@value #UNSETTLED}, and {@value #BUDGET_LEFT} when there is a daily budget
+     * (without one, nothing is left or spent).
      */
     public void register(MeterRegistry meters, boolean dailyBudget) {
         Gauge.builder(WAITING, waiting, AtomicInteger::get)
