@@ -47,20 +47,17 @@ class BrokerFailoverTest {
             try (WorkerProcess worker = WorkerProcess.start(stage.deployment, "a", "run1");
                  Outputs out = new Outputs(stage.bootstrap, stage.names)) {
                 long exposed;
-                List<Sent> rest = Feeder.warmUp(stage.bootstrap, stage.names.requests(), sent, WARM_UP, out);
-                try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), rest, REQUESTS_PER_SECOND)) {
-                    log.say("worker ready and serving, sending");
-                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
+                try (Feeder feeder = stage.feedOnceServing(sent, WARM_UP, REQUESTS_PER_SECOND, out)) {
+                    log.say("worker serving, calls flowing");
                     Thread.sleep(random.nextInt(2_000));
                     int killed = brokers.leaderOfMostPartitions();
                     int committedAtKill = out.committedNow();
-                    long callsAtKill = stage.simulator.calls();
-                    double unsettledAtKill = worker.unsettledCalls();
+                    Stage.Exposure atKill = stage.exposureOf(worker);
                     brokers.kill(killed);
-                    log.say("killed broker %d after %d requests sent, %.0f calls unsettled", killed + 1,
-                            feeder.handedOver(), unsettledAtKill);
+                    log.say("killed broker %d after %d requests sent, %d calls unsettled", killed + 1,
+                            WARM_UP + feeder.handedOver(), atKill.unsettled());
                     out.awaitProgressBeyond(committedAtKill, Duration.ofMinutes(2));
-                    exposed = (long) unsettledAtKill + stage.simulator.calls() - callsAtKill;
+                    exposed = atKill.total();
                     log.say("results again, %d calls exposed", exposed);
                     Thread.sleep(8_000);
                     brokers.restart(killed);

@@ -45,39 +45,34 @@ class BrokerStallTest {
             try (WorkerProcess worker = WorkerProcess.start(stage.deployment, "a", "run1");
                  Outputs out = new Outputs(stage.bootstrap, stage.names)) {
                 long exposed;
-                List<Sent> rest = Feeder.warmUp(stage.bootstrap, stage.names.requests(), sent, WARM_UP, out);
-                try (Feeder feeder = Feeder.start(stage.bootstrap, stage.names.requests(), rest, REQUESTS_PER_SECOND)) {
-                    log.say("worker ready and serving, sending");
-                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
+                try (Feeder feeder = stage.feedOnceServing(sent, WARM_UP, REQUESTS_PER_SECOND, out)) {
+                    log.say("worker serving, calls flowing");
                     Thread.sleep(random.nextInt(2_000));
                     int committedAtFreeze = out.committedNow();
-                    long callsAtFreeze = simulator.calls();
-                    double unsettledAtFreeze = worker.unsettledCalls();
+                    Stage.Exposure atFreeze = stage.exposureOf(worker);
                     broker.freeze(0);
-                    log.say("froze the broker after %d requests sent, %.0f calls unsettled", feeder.handedOver(),
-                            unsettledAtFreeze);
+                    log.say("froze the broker after %d requests sent, %d calls unsettled",
+                            WARM_UP + feeder.handedOver(), atFreeze.unsettled());
                     Thread.sleep(HOLD_AFTER.toMillis());
-                    long exposedByFreeze = (long) unsettledAtFreeze + simulator.calls() - callsAtFreeze;
+                    long exposedByFreeze = atFreeze.total();
                     Thread.sleep(FROZEN.minus(HOLD_AFTER).toMillis());
-                    long callsWhileFrozen = simulator.calls() - callsAtFreeze;
+                    long callsWhileFrozen = atFreeze.started();
                     broker.thaw(0);
                     out.awaitProgressBeyond(committedAtFreeze, Duration.ofMinutes(2));
                     log.say("thawed, results again; %d calls started in the first %d s of the freeze, %d in all of"
-                            + " it", exposedByFreeze - (long) unsettledAtFreeze, HOLD_AFTER.toSeconds(),
-                            callsWhileFrozen);
+                            + " it", exposedByFreeze - atFreeze.unsettled(), HOLD_AFTER.toSeconds(), callsWhileFrozen);
                     stage.awaitMoreCalls(20, Duration.ofMinutes(1));
                     Thread.sleep(random.nextInt(1_000));
-                    long callsAtKill = simulator.calls();
-                    double unsettledAtKill = worker.unsettledCalls();
+                    Stage.Exposure atKill = stage.exposureOf(worker);
                     broker.kill(0);
-                    log.say("killed the broker after %d requests sent, %.0f calls unsettled", feeder.handedOver(),
-                            unsettledAtKill);
+                    log.say("killed the broker after %d requests sent, %d calls unsettled",
+                            WARM_UP + feeder.handedOver(), atKill.unsettled());
                     Thread.sleep(HOLD_AFTER.toMillis());
-                    long exposedByKill = (long) unsettledAtKill + simulator.calls() - callsAtKill;
+                    long exposedByKill = atKill.total();
                     broker.restart(0);
                     log.say("broker started again; %d calls started in the first %d s after the kill, %d while it"
-                            + " was down", exposedByKill - (long) unsettledAtKill, HOLD_AFTER.toSeconds(),
-                            simulator.calls() - callsAtKill);
+                            + " was down", exposedByKill - atKill.unsettled(), HOLD_AFTER.toSeconds(),
+                            atKill.started());
                     exposed = exposedByFreeze + exposedByKill;
                     feeder.awaitSent(Duration.ofMinutes(3));
                 }

@@ -46,21 +46,6 @@ final class Feeder implements AutoCloseable {
         return feeder;
     }
 
-    /**
-     * Sends the first {@code count} requests and waits until each has a result, since the faults are to strike a
-     * worker that serves requests, not one still starting (its first results can take half a minute on three
-     * brokers). Returns the rest, to send while they strike.
-     */
-    static List<Sent> warmUp(String bootstrap, String topic, List<Sent> requests, int count, Outputs out)
-            throws Exception {
-        List<Sent> first = requests.subList(0, count);
-        try (Feeder feeder = start(bootstrap, topic, first, 0)) {
-            feeder.awaitSent(Duration.ofMinutes(1));
-        }
-        out.awaitEvery(first, Duration.ofMinutes(2));
-        return requests.subList(count, requests.size());
-    }
-
     private void feed(String topic, List<Sent> requests, double perSecond) {
         long started = System.nanoTime();
         try {

@@ -63,19 +63,17 @@ class WorkerCrashesTest {
                     instances.put(instance, CompletableFuture.supplyAsync(() -> start(deployment, instance, runs)));
                 }
                 instances.values().forEach(CompletableFuture::join);
-                List<Sent> rest = Feeder.warmUp(bootstrap, names.requests(), withKills, WARM_UP, out);
 
                 // Three kills at random moments while requests arrive, each instance started again after a while,
                 // in the background: the next kill may come while it is still starting.
                 List<Integer> inFlightAtKills = new ArrayList<>();
-                try (Feeder feeder = Feeder.start(bootstrap, names.requests(), rest, REQUESTS_PER_SECOND)) {
-                    log.say("both instances serving, sending");
-                    stage.awaitMoreCalls(20, Duration.ofMinutes(1));
+                try (Feeder feeder = stage.feedOnceServing(withKills, WARM_UP, REQUESTS_PER_SECOND, out)) {
+                    log.say("both instances serving, calls flowing");
                     for (int kill = 0; kill < KILLS; kill++) {
                         Thread.sleep(random.nextInt(4_000));
                         String victim = victim(instances, random);
                         int atTheProvider = simulator.callsInFlight();
-                        inFlightAtKills.add(killWithCallsInFlight(instances.remove(victim).join(), simulator));
+                        inFlightAtKills.add(killWithCallsInFlight(instances.remove(victim).join(), stage));
                         log.say("killed %s after %d requests sent, %d calls in flight (%d at the provider, from both"
                                 + " instances)", victim, WARM_UP + feeder.handedOver(), inFlightAtKills.get(kill),
                                 atTheProvider);
@@ -161,12 +159,11 @@ class WorkerCrashesTest {
      * outcome not yet committed. An answer that arrived but waits for the next commit is lost with the process as
      * surely as a call still out, and is asked for again.
      */
-    private static int killWithCallsInFlight(WorkerProcess victim, ProviderSimulator simulator) throws Exception {
-        long callsBefore = simulator.calls();
-        double unsettled = victim.unsettledCalls();
+    private static int killWithCallsInFlight(WorkerProcess victim, Stage stage) throws Exception {
+        Stage.Exposure exposure = stage.exposureOf(victim);
         victim.kill();
         Thread.sleep(100); // a request the process wrote just before it died may still arrive
-        return (int) (unsettled + simulator.calls() - callsBefore);
+        return (int) exposure.total();
     }
 
     private static void awaitCallsInFlight(ProviderSimulator simulator) throws InterruptedException {

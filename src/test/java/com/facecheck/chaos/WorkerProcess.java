@@ -125,16 +125,6 @@ final class WorkerProcess implements AutoCloseable {
         return process.terminate(Duration.ofSeconds(90));
     }
 
-    /**
-     * The calls this worker would make again were its results lost now (its process killed, its transaction
-     * aborted): those started whose outcome is not committed yet, by its {@code facecheck_calls_unsettled} gauge.
-     * Read it after counting the simulator's calls: together with every call started since, it bounds the calls a
-     * failure then can repeat.
-     */
-    double unsettledCalls() throws Exception {
-        return metric("facecheck_calls_unsettled");
-    }
-
     /** The value of a counter or gauge on {@code /metrics}, summed over its labels; 0 when it is absent. */
     double metric(String name) throws Exception {
         return metric(name, "");
